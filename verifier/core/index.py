@@ -1,0 +1,167 @@
+"""RegistryIndex: the immutable, in-memory snapshot of the registry that every check reads.
+
+The registry package builds one from its database rows; tests build small ones by hand. A check
+never queries a database: it looks values up in the dictionaries prepared here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+__all__ = ["BlockEntry", "Channel", "ChannelMatch", "Platform", "RegistryIndex"]
+
+CHANNEL_KINDS = ("phone", "domain", "email", "wechat", "weibo", "app")
+BLOCK_KINDS = ("phone", "domain", "url")
+PHONE_SUPPORT = ("listed", "none", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One official contact channel of a platform."""
+
+    #: ``phone``, ``domain``, ``email``, ``wechat``, ``weibo`` or ``app``.
+    kind: str
+    #: The normalised value: E.164 or short-number digits, lower-case punycode host, address.
+    value: str
+    #: Label in Chinese and English, e.g. 客服热线 / Customer service hotline.
+    label_zh: str = ""
+    label_en: str = ""
+    #: ``active`` or ``retired``.
+    status: str = "active"
+    #: Domains only: ``subdomains`` (the host and every host below it) or ``exact``.
+    scope: str = "subdomains"
+    #: Where the fact was verified (a URL).
+    source: str = ""
+    #: ISO date of the last verification.
+    verified_on: str = ""
+
+    def label(self, lang: str) -> str:
+        """The label in ``lang`` (``zh`` or ``en``), falling back to the other language."""
+        if lang == "en":
+            return self.label_en or self.label_zh
+        return self.label_zh or self.label_en
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """A company, bank, app or agency whose official channels the registry lists."""
+
+    slug: str
+    name_zh: str
+    name_en: str = ""
+    aliases: tuple[str, ...] = ()
+    category: str = ""
+    country: str = "CN"
+    #: ``listed`` (its numbers are in the registry), ``none`` or ``unknown``.
+    phone_support: str = "unknown"
+    channels: tuple[Channel, ...] = ()
+
+    def name(self, lang: str) -> str:
+        """The display name in ``lang``, falling back to the other language."""
+        if lang == "en":
+            return self.name_en or self.name_zh
+        return self.name_zh or self.name_en
+
+    def active_channels(self) -> tuple[Channel, ...]:
+        """The channels people should use now."""
+        return tuple(c for c in self.channels if c.status == "active")
+
+
+@dataclass(frozen=True, slots=True)
+class BlockEntry:
+    """A moderated blocklist entry: a phone, domain or URL known to be used by scammers."""
+
+    kind: str
+    value: str
+    impersonates: str | None = None
+    evidence: str = ""
+    added_on: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMatch:
+    """A channel found for a looked-up value, with the platform that owns it."""
+
+    platform: Platform
+    channel: Channel
+
+
+def _host_and_parents(host: str) -> Iterator[str]:
+    """Yield ``a.b.c``, ``b.c``, ``c``: the host and each domain above it."""
+    while host:
+        yield host
+        _, _, host = host.partition(".")
+
+
+@dataclass(frozen=True)
+class RegistryIndex:
+    """Everything a check needs, keyed for constant-time lookups."""
+
+    version: int
+    platforms: tuple[Platform, ...]
+    blocklist: tuple[BlockEntry, ...] = ()
+    _by_slug: dict[str, Platform] = field(default_factory=dict, repr=False)
+    _by_value: dict[tuple[str, str], tuple[ChannelMatch, ...]] = field(
+        default_factory=dict, repr=False
+    )
+    _blocked: dict[tuple[str, str], BlockEntry] = field(default_factory=dict, repr=False)
+    #: Short service numbers the registry lists: valid even where libphonenumber has no data.
+    known_short: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls, platforms: Iterable[Platform], blocklist: Iterable[BlockEntry] = (), version: int = 0
+    ) -> RegistryIndex:
+        """Index ``platforms`` and ``blocklist``; values must already be normalised."""
+        platforms = tuple(sorted(platforms, key=lambda p: p.slug))
+        blocklist = tuple(blocklist)
+        by_value: dict[tuple[str, str], list[ChannelMatch]] = {}
+        for platform in platforms:
+            for channel in platform.channels:
+                key = (channel.kind, channel.value)
+                by_value.setdefault(key, []).append(ChannelMatch(platform, channel))
+        return cls(
+            version=version,
+            platforms=platforms,
+            blocklist=blocklist,
+            _by_slug={p.slug: p for p in platforms},
+            _by_value={k: tuple(v) for k, v in by_value.items()},
+            _blocked={(b.kind, b.value): b for b in blocklist},
+            known_short=frozenset(
+                value for kind, value in by_value if kind == "phone" and value.isdigit()
+            ),
+        )
+
+    def platform(self, slug: str) -> Platform | None:
+        """The platform called ``slug``, or None."""
+        return self._by_slug.get(slug)
+
+    def channels(self, kind: str, value: str) -> tuple[ChannelMatch, ...]:
+        """Every channel of ``kind`` whose normalised value is exactly ``value``."""
+        return self._by_value.get((kind, value), ())
+
+    def domain_channels(self, host: str) -> tuple[ChannelMatch, ...]:
+        """Domain channels that cover ``host``: exact-scope ones equal to it, and
+        subdomain-scope ones equal to it or to a domain above it (nearest first)."""
+        for candidate in _host_and_parents(host):
+            found = tuple(
+                m
+                for m in self._by_value.get(("domain", candidate), ())
+                if candidate == host or m.channel.scope == "subdomains"
+            )
+            if found:
+                return found
+        return ()
+
+    def blocked(self, kind: str, value: str) -> BlockEntry | None:
+        """The blocklist entry for exactly this kind and value, or None."""
+        return self._blocked.get((kind, value))
+
+    def blocked_host(self, host: str) -> BlockEntry | None:
+        """The blocklist entry for ``host`` or a domain above it, or None."""
+        for candidate in _host_and_parents(host):
+            entry = self._blocked.get(("domain", candidate))
+            if entry is not None:
+                return entry
+        return None

@@ -1,0 +1,204 @@
+"""Reduce links and e-mail addresses to the host that really receives the visit.
+
+Browsers forgive a great deal, and scammers rely on it: ``https://icbc.com.cn@evil.top/`` goes
+to ``evil.top`` (everything before ``@`` is a user name), ``ICBC。COM。CN`` is ``icbc.com.cn``,
+``%65vil.top`` is ``evil.top``, and ``xn--…`` labels display as Chinese. Each value is reduced to
+its real host and then to its registrable domain with tldextract's bundled public suffix list
+(private suffixes included, so ``brand.github.io`` is its own site). No network is ever used.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import tldextract
+
+from verifier.core.normalize import fold
+
+__all__ = ["InvalidLink", "ParsedEmail", "ParsedLink", "normalize_email", "normalize_host", "normalize_link"]
+
+# The bundled snapshot only: an empty URL list means tldextract never fetches, and no cache dir
+# means it never writes. Private suffixes (github.io, …) count as public suffixes.
+_EXTRACT = tldextract.TLDExtract(
+    cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
+)
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_WEB_SCHEMES = frozenset({"http", "https"})
+#: Schemes that run code or embed content instead of naming a site.
+DANGEROUS_SCHEMES = frozenset({"javascript", "data", "vbscript", "file", "blob"})
+_LABEL = re.compile(r"^(?!-)[a-z0-9\-_]{1,63}(?<!-)$")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class InvalidLink(ValueError):
+    """The value is not a usable link or address; ``code`` names why (a reason code)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLink:
+    """A link reduced to the host that receives the visit."""
+
+    #: Canonical URL: lower-case scheme and punycode host, no user info, no default port.
+    normalized: str
+    #: The real host, lower-case punycode (ASCII), no trailing dot.
+    host: str
+    #: The host as people read it (IDN labels decoded).
+    display_host: str
+    #: The registrable domain (``icbc.com.cn`` for ``www.icbc.com.cn``); empty for IP hosts.
+    registrable: str
+    scheme: str
+    port: int | None = None
+    #: True when the link carried a user name before ``@``.
+    had_userinfo: bool = False
+    #: True for IPv4/IPv6 literal hosts.
+    is_ip: bool = False
+    #: True when the host is under a private (hosting) suffix such as github.io.
+    private_suffix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEmail:
+    """An e-mail address, lower-cased, with its domain parsed like a link's host."""
+
+    normalized: str
+    link: ParsedLink
+
+
+def normalize_host(raw: str) -> str:
+    """Turn a written host into lower-case punycode, or raise :class:`InvalidLink`.
+
+    >>> normalize_host("ICBC。COM。CN.")
+    'icbc.com.cn'
+    >>> normalize_host("中国.cn")
+    'xn--fiqs8s.cn'
+    """
+    host = fold(unquote(raw)).rstrip(".").lower()
+    if not host:
+        raise InvalidLink("no_host")
+    try:
+        ascii_host = ".".join(_label_to_ascii(label) for label in host.split("."))
+    except (UnicodeError, ValueError) as exc:
+        raise InvalidLink("bad_host") from exc
+    if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in ascii_host.split(".")):
+        raise InvalidLink("bad_host")
+    return ascii_host
+
+
+def _label_to_ascii(label: str) -> str:
+    if label.isascii():
+        if label.startswith("xn--"):
+            label.encode("ascii").decode("idna")  # raises on broken punycode
+        return label
+    return label.encode("idna").decode("ascii")
+
+
+def _display(host: str) -> str:
+    try:
+        return ".".join(
+            label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+            for label in host.split(".")
+        )
+    except UnicodeError:
+        return host
+
+
+def normalize_link(value: str) -> ParsedLink:
+    """Parse a link written with or without a scheme, or raise :class:`InvalidLink`.
+
+    >>> normalize_link("https://icbc.com.cn@evil.top/").host
+    'evil.top'
+    >>> normalize_link("WWW.ICBC.COM.CN/x").registrable
+    'icbc.com.cn'
+    """
+    text = fold(value)
+    if not text or any(c.isspace() for c in text):
+        raise InvalidLink("not_a_link")
+    scheme_match = _SCHEME.match(text)
+    scheme = scheme_match.group(1).lower() if scheme_match else ""
+    if scheme in DANGEROUS_SCHEMES:
+        raise InvalidLink("dangerous_scheme")
+    if scheme and scheme not in _WEB_SCHEMES and not text[len(scheme) + 1 :].startswith("//"):
+        # "example.com:8080/x" parses as scheme "example.com"; a real scheme has no dot.
+        if "." in scheme or scheme.isdigit():
+            scheme = ""
+        else:
+            raise InvalidLink("unsupported_scheme")
+    if not scheme:
+        text = "http://" + text.lstrip("/")
+        scheme = "http"
+    elif scheme not in _WEB_SCHEMES:
+        raise InvalidLink("unsupported_scheme")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:  # bad IPv6 brackets, non-numeric or out-of-range port
+        raise InvalidLink("bad_host") from exc
+    netloc = parts.netloc
+    had_userinfo = "@" in netloc
+    hostport = netloc.rpartition("@")[2]
+    raw_host = parts.hostname or ""
+    if hostport.startswith("["):
+        raw_host = hostport[1 : hostport.index("]")] if "]" in hostport else ""
+    is_ip, host = _ip_host(raw_host)
+    if not is_ip:
+        host = normalize_host(raw_host)
+        if "." not in host:
+            raise InvalidLink("not_a_link")
+    registrable, private = "", False
+    if not is_ip:
+        extracted = _EXTRACT.extract_str(host)
+        if not extracted.suffix:
+            raise InvalidLink("unknown_suffix")
+        registrable = extracted.top_domain_under_public_suffix or host
+        private = extracted.is_private
+    if port == _DEFAULT_PORTS.get(scheme):
+        port = None
+    shown_host = f"[{host}]" if ":" in host else host
+    canonical = f"{scheme}://{shown_host}{f':{port}' if port else ''}{parts.path or '/'}"
+    if parts.query:
+        canonical += "?" + parts.query
+    return ParsedLink(
+        normalized=canonical,
+        host=host,
+        display_host=host if is_ip else _display(host),
+        registrable=registrable,
+        scheme=scheme,
+        port=port,
+        had_userinfo=had_userinfo,
+        is_ip=is_ip,
+        private_suffix=private,
+    )
+
+
+def _ip_host(raw: str) -> tuple[bool, str]:
+    candidate = unquote(raw).strip("[]")
+    try:
+        return True, str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return False, raw
+
+
+def normalize_email(value: str) -> ParsedEmail:
+    """Parse an e-mail address (optionally ``mailto:``), or raise :class:`InvalidLink`.
+
+    >>> normalize_email("Service@ICBC.com.cn").normalized
+    'service@icbc.com.cn'
+    """
+    text = fold(value)
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain or any(c.isspace() or c in "<>()[],;:\"" for c in local):
+        raise InvalidLink("not_an_email_address")
+    link = normalize_link(domain)
+    if link.is_ip or link.normalized != f"http://{link.host}/":
+        raise InvalidLink("not_an_email_address")
+    return ParsedEmail(normalized=f"{local.lower()}@{link.host}", link=link)

@@ -1,0 +1,170 @@
+"""Reason codes and their messages, in Chinese and English.
+
+Codes are the stable contract (snake_case, documented in the README); messages are for people
+and may be reworded. Kept as plain data so the core stays free of any web framework: the pages
+translate their own interface through Flask-Babel, and verdict reasons come from this table.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "REASON_MESSAGES", "render"]
+
+LANGUAGES = ("zh", "en")
+
+#: code -> (Chinese, English). Placeholders are filled by :func:`render`.
+REASON_MESSAGES: dict[str, tuple[str, str]] = {
+    # Official and retired
+    "official_channel": (
+        "这是{platform}登记在册的官方{label}，来源：{source}（核实于 {verified_on}）。",
+        "This is {platform}'s registered official {label}; source: {source} "
+        "(verified on {verified_on}).",
+    ),
+    "official_domain": (
+        "{host} 属于{platform}的官方域名 {domain}，来源：{source}（核实于 {verified_on}）。",
+        "{host} belongs to {platform}'s official domain {domain}; source: {source} "
+        "(verified on {verified_on}).",
+    ),
+    "official_email_domain": (
+        "这个邮件地址的域名 {domain} 是{platform}的官方域名。",
+        "The address's domain {domain} is {platform}'s official domain.",
+    ),
+    "local_short_number": (
+        "{number} 是本地服务号码 {short} 加上区号的拨打方式。",
+        "{number} is the local service line {short} dialled with its area code.",
+    ),
+    "retired_channel": (
+        "这曾是{platform}的官方{label}，但已停用，请改用下面列出的官方渠道。",
+        "This used to be {platform}'s official {label} but is no longer in service; "
+        "use the official channels listed below.",
+    ),
+    "claimed_platform_mismatch": (
+        "这是{platform}的渠道，不是{claimed}的。",
+        "This belongs to {platform}, not to {claimed}.",
+    ),
+    # Blocklist
+    "known_scam": (
+        "已列入经审核的诈骗黑名单（{added_on} 收录，证据：{evidence}）。",
+        "On the moderated scam blocklist (added {added_on}; evidence: {evidence}).",
+    ),
+    "impersonates_platform": (
+        "它冒充{platform}。{platform}的真实渠道见下方。",
+        "It impersonates {platform}. {platform}'s real channels are listed below.",
+    ),
+    # Not in the registry
+    "not_in_registry": (
+        "登记册里没有这个{what}。“未核实”不等于安全：请只通过下方或官方 App 内公布的渠道联系。",
+        "This {what} is not in the registry. Unverified does not mean safe: contact the "
+        "company only through channels it publishes itself.",
+    ),
+    "not_listed_for_claimed": (
+        "{platform}没有登记这个{what}。请使用下面列出的{platform}官方渠道。",
+        "{platform} does not list this {what}. Use {platform}'s official channels below.",
+    ),
+    "platform_phone_unknown": (
+        "我们尚未核实{platform}的官方客服电话；自称{platform}客服的号码都无法确认。",
+        "We have not verified any customer-service number for {platform}; no number "
+        "claiming to be {platform} can be confirmed.",
+    ),
+    "platform_has_no_phone": (
+        "{platform}不提供电话客服，自称其客服的号码都不可信。",
+        "{platform} offers no phone support; a number claiming to be it is not genuine.",
+    ),
+    "business_number_anyone_can_rent": (
+        "400/800 号码任何企业都可以申请，号码开头不能说明归属。",
+        "Any business can rent a 400 or 800 number: the prefix says nothing about who owns it.",
+    ),
+    "short_number_format_only": (
+        "95/96 开头的短号格式正确，但格式不能说明号码属于谁。",
+        "A 95 or 96 short number has a valid format, but the format does not say who owns it.",
+    ),
+    "emergency_number": (
+        "这是紧急求助号码。",
+        "This is an emergency number.",
+    ),
+    "extension_ignored": (
+        "分机号 {extension} 不影响判断。",
+        "The extension {extension} does not change the verdict.",
+    ),
+    # Link red flags (judged further by the impersonation rules)
+    "userinfo_in_link": (
+        "链接里“@”前面的部分只是用户名，真正打开的网站是 {host}。",
+        "Everything before the '@' in this link is only a user name: it really opens {host}.",
+    ),
+    "ip_address_host": (
+        "链接直接指向 IP 地址 {host}，正规企业网站很少这样做。",
+        "The link points straight at the IP address {host}; real company sites rarely do.",
+    ),
+    "unusual_port": (
+        "链接使用了不常见的端口 {port}。",
+        "The link uses the unusual port {port}.",
+    ),
+    "free_hosting_suffix": (
+        "{host} 位于任何人都可注册的托管平台（{suffix}）之下。",
+        "{host} sits under a hosting service anyone can sign up to ({suffix}).",
+    ),
+    # Invalid input
+    "empty_input": ("没有输入内容。", "Nothing was entered."),
+    "input_too_long": ("输入太长，不是电话号码或网址。", "The input is too long to be a number or link."),
+    "control_characters": (
+        "输入含有控制字符，无法识别。",
+        "The input contains control characters and cannot be read.",
+    ),
+    "unrecognised_input": (
+        "这不像电话号码、网址或邮件地址。",
+        "This does not look like a phone number, link or e-mail address.",
+    ),
+    "not_a_phone_number": ("这不是一个电话号码。", "This is not a phone number."),
+    "not_a_valid_number": (
+        "这个号码在编号计划中不存在。",
+        "This number does not exist in the numbering plan.",
+    ),
+    "too_many_digits": ("号码位数太多。", "The number has too many digits."),
+    "too_few_digits": ("号码位数太少。", "The number has too few digits."),
+    "not_a_link": ("这不是一个网址。", "This is not a link."),
+    "bad_host": ("网址中的主机名无效。", "The link's host name is not valid."),
+    "unknown_suffix": (
+        "网址的后缀不是已知的顶级域名。",
+        "The link's ending is not a known top-level domain.",
+    ),
+    "dangerous_scheme": (
+        "这是会执行代码或嵌入内容的链接（如 javascript: 或 data:），不要打开。",
+        "This kind of link (javascript:, data: …) runs code or embeds content: do not open it.",
+    ),
+    "unsupported_scheme": (
+        "只能检查 http/https 网址。",
+        "Only http and https links can be checked.",
+    ),
+    "not_an_email_address": ("这不是一个邮件地址。", "This is not an e-mail address."),
+    "unknown_platform": (
+        "登记册中没有叫“{slug}”的平台。",
+        "There is no platform called '{slug}' in the registry.",
+    ),
+}
+
+#: What a value is called inside messages, per kind.
+_WHAT = {
+    "phone": ("号码", "number"),
+    "url": ("网址", "link"),
+    "email": ("邮件地址", "e-mail address"),
+    "handle": ("账号", "account"),
+}
+
+
+def render(code: str, lang: str, **params: object) -> str:
+    """The message for ``code`` in ``lang`` with ``params`` filled in.
+
+    >>> render("emergency_number", "en")
+    'This is an emergency number.'
+    """
+    zh, en = REASON_MESSAGES[code]
+    template = en if lang == "en" else zh
+    if "what" not in params and "kind" in params:
+        params["what"] = _WHAT.get(str(params["kind"]), _WHAT["phone"])[lang == "en"]
+    return template.format_map(_Params(params))
+
+
+class _Params(dict[str, object]):
+    """Leaves a placeholder empty rather than failing when a value is not known."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

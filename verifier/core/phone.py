@@ -1,0 +1,169 @@
+"""Parse phone numbers in every common writing into E.164 or a short service number.
+
+Chinese customer-service lines are mostly *short numbers*: 95xxx and 96xxx (business and local
+service lines), 100xx (carriers), 12xxx (government), 11183/11185 (postal). libphonenumber only
+judges their format, and rejects 11183 and 11185 outright, so short numbers of the default
+region are recognised here by their families first and by libphonenumber's short-number data
+second. Everything else goes through ``phonenumbers`` and comes out as E.164.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import shortnumberinfo
+
+from verifier.core.normalize import fold
+
+__all__ = ["InvalidPhone", "ParsedPhone", "looks_like_phone", "normalize_phone"]
+
+#: Characters people write between digits: spaces, dashes, dots, brackets, slashes.
+_SEPARATORS = re.compile(r"[\s\-.()\[\]/\u2010-\u2015\u2212]+")
+#: An extension after the number: "转 801", "ext. 12", "x12", "#12", "分机 3".
+_EXTENSION = re.compile(
+    r"(?:\s*(?:转|轉|分机|分機|ext\.?|extension|x|#|,)\s*)(\d{1,6})\s*$", re.IGNORECASE
+)
+_PHONE_CHARS = re.compile(r"^\+?[\d\s\-.()\[\]/\u2010-\u2015\u2212]+$")
+
+# Short service numbers of mainland China, by family. libphonenumber has no data for 11183
+# and 11185 (postal), which are real; it also accepts any 95xxx, which is why only the
+# registry, never the format, can say who owns a number.
+_CN_SHORT = re.compile(
+    r"^(?:11[02]|119|12[02]|999"  # emergency: police, fire, ambulance, traffic
+    r"|100\d{2}"  # carriers: 10086, 10010, 10000, 10099
+    r"|1118[35]"  # postal: EMS 11183, China Post 11185
+    r"|12\d{3}"  # government public-service lines: 12306, 12315, 12381
+    r"|9[56]\d{3,4})$"  # 95xxx nationwide and 96xxx local service lines
+)
+_CN_EMERGENCY = frozenset({"110", "112", "119", "120", "122", "999"})
+# A 96xxx local line written with its area code, e.g. 021-96110: national number = code + line.
+_CN_AREA_LOCAL = re.compile(r"^(10|2\d|[3-9]\d{2})(96\d{3,4})$")
+
+
+class InvalidPhone(ValueError):
+    """The value is not a usable phone number; ``code`` names why (a reason code)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPhone:
+    """A phone number reduced to one canonical form."""
+
+    #: E.164 (``+864008208820``) or, for short numbers, the bare digits (``95588``).
+    normalized: str
+    #: True for short service numbers.
+    is_short: bool
+    #: The extension, if one was written ("转 801" gives ``801``).
+    extension: str | None = None
+    #: ISO region of the number, when known.
+    region: str | None = None
+    #: True for emergency numbers (110, 120, …).
+    emergency: bool = False
+    #: For a local 96xxx line written with its area code, the short line itself.
+    local_short: str | None = None
+    #: The parsed number, for long numbers; used for number-type reasons.
+    number: phonenumbers.PhoneNumber | None = None
+
+
+def looks_like_phone(value: str) -> bool:
+    """True when ``value`` (already folded) is made only of digits and phone punctuation."""
+    body = _EXTENSION.sub("", value)
+    if body.lower().startswith("tel:"):
+        body = body[4:]
+    return bool(_PHONE_CHARS.match(body)) and any(c.isdigit() for c in body)
+
+
+def _short_number(digits: str, region: str) -> ParsedPhone | None:
+    if region == "CN" and _CN_SHORT.match(digits):
+        return ParsedPhone(digits, True, region=region, emergency=digits in _CN_EMERGENCY)
+    if 3 <= len(digits) <= 8:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            return None
+        if shortnumberinfo.is_valid_short_number_for_region(number, region):
+            emergency = shortnumberinfo.is_emergency_number(digits, region)
+            return ParsedPhone(digits, True, region=region, emergency=emergency)
+    return None
+
+
+def normalize_phone(value: str, region: str = "CN", known_short: frozenset[str] = frozenset()) -> ParsedPhone:
+    """Parse ``value`` into a :class:`ParsedPhone`, or raise :class:`InvalidPhone`.
+
+    ``region`` is used for numbers written without a country code. ``known_short`` holds short
+    numbers the registry lists, which count as valid even where libphonenumber has no data.
+
+    >>> normalize_phone("+86 95588").normalized
+    '95588'
+    >>> normalize_phone("(010) 8888-8888 转 12").extension
+    '12'
+    >>> normalize_phone("０２１-９６１１０").local_short
+    '96110'
+    """
+    text = fold(value)
+    if text.lower().startswith("tel:"):
+        text = text[4:].strip()
+    extension = None
+    found = _EXTENSION.search(text)
+    if found and found.start() > 0:
+        extension = found.group(1)
+        text = text[: found.start()]
+    if not text or not _PHONE_CHARS.match(text):
+        raise InvalidPhone("not_a_phone_number")
+    international = text.lstrip().startswith("+")
+    digits = _SEPARATORS.sub("", text).lstrip("+")
+    if not digits.isdigit():
+        raise InvalidPhone("not_a_phone_number")
+    if len(digits) > 17:
+        raise InvalidPhone("too_many_digits")
+    if len(digits) < 3:
+        raise InvalidPhone("too_few_digits")
+    if not international and digits.startswith("00"):
+        digits, international = digits[2:], True  # 0086 …: the international call prefix
+    if not international and region == "CN" and digits.startswith("86"):
+        rest = digits[2:]
+        # "86 95588" or "8613800138000": a country code written without its "+".
+        if _CN_SHORT.match(rest) or rest in known_short or (len(digits) == 13 and rest[0] == "1"):
+            digits, international = rest, False
+    if international and digits.startswith("86"):
+        national = digits[2:].lstrip("0")  # "+86 (0)10 …": the trunk zero is not dialled
+        if _CN_SHORT.match(national) or national in known_short:
+            return _with_extension(ParsedPhone(national, True, region="CN"), extension)
+        digits, international = national, False
+        region = "CN"
+    if not international:
+        if digits in known_short:
+            return _with_extension(ParsedPhone(digits, True, region=region), extension)
+        short = _short_number(digits, region)
+        if short is not None:
+            return _with_extension(short, extension)
+    try:
+        number = phonenumbers.parse("+" + digits if international else digits, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone("not_a_phone_number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone("not_a_valid_number")
+    number_region = phonenumbers.region_code_for_number(number)
+    national = str(number.national_number)
+    local = _CN_AREA_LOCAL.match(national) if number.country_code == 86 else None
+    return ParsedPhone(
+        normalized=f"+{number.country_code}{national}",
+        is_short=False,
+        extension=extension,
+        region=number_region,
+        local_short=local.group(2) if local else None,
+        number=number,
+    )
+
+
+def _with_extension(parsed: ParsedPhone, extension: str | None) -> ParsedPhone:
+    if extension is None:
+        return parsed
+    return ParsedPhone(
+        parsed.normalized, parsed.is_short, extension, parsed.region, parsed.emergency
+    )
