@@ -1,0 +1,332 @@
+"""The registry file format (CONTRACT.md): parse and validate YAML or JSON, dump YAML, JSON, CSV.
+
+Parsing turns a file into the core's plain records with every value normalised, or raises
+:class:`RegistryFileError` naming the entry and field at fault; nothing is half-read. Dumping is
+deterministic, so export, import and export again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from verifier.core.index import BLOCK_KINDS, CHANNEL_KINDS, PHONE_SUPPORT, BlockEntry, Channel, Platform
+from verifier.core.link import InvalidLink, normalize_email, normalize_host, normalize_link
+from verifier.core.phone import InvalidPhone, normalize_phone
+
+__all__ = [
+    "RegistryData",
+    "RegistryFileError",
+    "dump_registry",
+    "load_registry_file",
+    "parse_registry",
+]
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+FORMATS = ("yaml", "json", "csv")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class RegistryFileError(ValueError):
+    """A registry file that cannot be imported; the message names the entry and field."""
+
+
+@dataclass(frozen=True)
+class RegistryData:
+    """A whole registry as plain records, values normalised."""
+
+    platforms: tuple[Platform, ...]
+    blocklist: tuple[BlockEntry, ...]
+
+
+def load_registry_file(path: str | Path) -> RegistryData:
+    """Read and validate a registry file (``.json`` is JSON, anything else YAML)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise RegistryFileError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryFileError(f"{path}: cannot read: {exc}") from exc
+    try:
+        raw = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise RegistryFileError(f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from exc
+    return parse_registry(raw)
+
+
+def parse_registry(raw: Any) -> RegistryData:
+    """Validate a decoded registry file and normalise every value."""
+    if not isinstance(raw, Mapping):
+        raise RegistryFileError("the file must be a mapping with 'platforms' and 'blocklist'")
+    unknown = set(raw) - {"platforms", "blocklist"}
+    if unknown:
+        raise RegistryFileError(f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
+    platforms = tuple(
+        _parse_platform(entry, f"platforms[{i}]")
+        for i, entry in enumerate(_list(raw.get("platforms"), "platforms"))
+    )
+    slugs: set[str] = set()
+    for i, platform in enumerate(platforms):
+        if platform.slug in slugs:
+            raise RegistryFileError(f"platforms[{i}] ({platform.slug}): slug: duplicate")
+        slugs.add(platform.slug)
+    blocklist = tuple(
+        _parse_block_entry(entry, f"blocklist[{i}]", slugs)
+        for i, entry in enumerate(_list(raw.get("blocklist"), "blocklist"))
+    )
+    seen: set[tuple[str, str]] = set()
+    for i, entry in enumerate(blocklist):
+        if (entry.kind, entry.value) in seen:
+            raise RegistryFileError(f"blocklist[{i}] ({entry.value}): value: duplicate")
+        seen.add((entry.kind, entry.value))
+    return RegistryData(platforms, blocklist)
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RegistryFileError(f"{where}: must be a list")
+    return value
+
+
+def _text(entry: Mapping[str, Any], key: str, where: str, *, required: bool = True, default: str = "") -> str:
+    value = entry.get(key)
+    if value is None or value == "":
+        if required:
+            raise RegistryFileError(f"{where}.{key}: required")
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RegistryFileError(f"{where}.{key}: must be text")
+    text = str(value).strip()
+    if len(text) > 2048 or any(ord(c) < 32 for c in text):
+        raise RegistryFileError(f"{where}.{key}: too long or contains control characters")
+    return text
+
+
+def _choice(entry: Mapping[str, Any], key: str, where: str, choices: tuple[str, ...], default: str) -> str:
+    value = _text(entry, key, where, required=False, default=default)
+    if value not in choices:
+        raise RegistryFileError(f"{where}.{key}: must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _date(entry: Mapping[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat() if value is not None else _missing(where, key)
+    except ValueError as exc:
+        raise RegistryFileError(f"{where}.{key}: must be a date YYYY-MM-DD, not {value!r}") from exc
+
+
+def _missing(where: str, key: str) -> str:
+    raise RegistryFileError(f"{where}.{key}: required")
+
+
+def _names(entry: Mapping[str, Any], key: str, where: str, required: bool) -> tuple[str, str]:
+    value = entry.get(key)
+    if value is None and not required:
+        return "", ""
+    if isinstance(value, str):
+        return value.strip(), ""
+    if not isinstance(value, Mapping):
+        raise RegistryFileError(f"{where}.{key}: must be a mapping {{zh: …, en: …}}")
+    zh = _text(value, "zh", f"{where}.{key}", required=required and not value.get("en"))
+    en = _text(value, "en", f"{where}.{key}", required=False)
+    return zh, en
+
+
+def _parse_platform(entry: Any, where: str) -> Platform:
+    if not isinstance(entry, Mapping):
+        raise RegistryFileError(f"{where}: must be a mapping")
+    slug = _text(entry, "slug", where)
+    if not SLUG.match(slug):
+        raise RegistryFileError(f"{where}.slug: {slug!r} must be lower-case letters, digits and '-'")
+    where = f"{where} ({slug})"
+    name_zh, name_en = _names(entry, "name", where, required=True)
+    aliases = tuple(
+        _text({"alias": a}, "alias", f"{where}.aliases[{i}]")
+        for i, a in enumerate(_list(entry.get("aliases"), f"{where}.aliases"))
+    )
+    country = _text(entry, "country", where, required=False, default="CN").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise RegistryFileError(f"{where}.country: must be a two-letter ISO code, not {country!r}")
+    channels = tuple(
+        _parse_channel(c, f"{where}.channels[{i}]", country)
+        for i, c in enumerate(_list(entry.get("channels"), f"{where}.channels"))
+    )
+    seen: set[tuple[str, str]] = set()
+    for i, channel in enumerate(channels):
+        if (channel.kind, channel.value) in seen:
+            raise RegistryFileError(f"{where}.channels[{i}].value: duplicate {channel.value}")
+        seen.add((channel.kind, channel.value))
+    return Platform(
+        slug=slug,
+        name_zh=name_zh,
+        name_en=name_en,
+        aliases=aliases,
+        category=_text(entry, "category", where, required=False),
+        country=country,
+        phone_support=_choice(entry, "phone_support", where, PHONE_SUPPORT, "unknown"),
+        channels=channels,
+    )
+
+
+def _parse_channel(entry: Any, where: str, country: str) -> Channel:
+    if not isinstance(entry, Mapping):
+        raise RegistryFileError(f"{where}: must be a mapping")
+    kind = _choice(entry, "kind", where, CHANNEL_KINDS, "")
+    value = normalize_value(kind, _text(entry, "value", where), f"{where}.value", country)
+    label_zh, label_en = _names(entry, "label", where, required=False)
+    scope = _choice(entry, "scope", where, ("subdomains", "exact"), "subdomains")
+    if kind != "domain" and "scope" in entry and scope != "subdomains":
+        raise RegistryFileError(f"{where}.scope: only domains have a scope")
+    return Channel(
+        kind=kind,
+        value=value,
+        label_zh=label_zh,
+        label_en=label_en,
+        status=_choice(entry, "status", where, ("active", "retired"), "active"),
+        scope=scope if kind == "domain" else "subdomains",
+        source=_text(entry, "source", where),
+        verified_on=_date(entry, "verified_on", where),
+    )
+
+
+def _parse_block_entry(entry: Any, where: str, slugs: set[str]) -> BlockEntry:
+    if not isinstance(entry, Mapping):
+        raise RegistryFileError(f"{where}: must be a mapping")
+    kind = _choice(entry, "kind", where, BLOCK_KINDS, "")
+    value = normalize_value(kind, _text(entry, "value", where), f"{where}.value", "CN")
+    impersonates = _text(entry, "impersonates", where, required=False) or None
+    if impersonates is not None and impersonates not in slugs:
+        raise RegistryFileError(f"{where} ({value}).impersonates: no platform {impersonates!r}")
+    return BlockEntry(
+        kind=kind,
+        value=value,
+        impersonates=impersonates,
+        evidence=_text(entry, "evidence", f"{where} ({value})"),
+        added_on=_date(entry, "added_on", f"{where} ({value})"),
+    )
+
+
+def _phone(value: str, country: str) -> str:
+    return normalize_phone(value, country if country != "ZZ" else "CN").normalized
+
+
+def _domain(value: str) -> str:
+    host = normalize_host(value)
+    if "." not in host or normalize_link(host).host != host:
+        raise InvalidLink("bad_host")
+    return host
+
+
+_NORMALIZERS: dict[str, Callable[[str, str], str]] = {
+    "phone": _phone,
+    "domain": lambda v, _c: _domain(v),
+    "email": lambda v, _c: normalize_email(v).normalized,
+    "url": lambda v, _c: normalize_link(v).normalized,
+    "wechat": lambda v, _c: v.strip().lstrip("@").lower(),
+    "weibo": lambda v, _c: v.strip().lstrip("@").lower(),
+    "app": lambda v, _c: v.strip(),
+}
+
+
+def normalize_value(kind: str, value: str, where: str, country: str = "CN") -> str:
+    """Normalise a channel or blocklist value of ``kind``, or raise :class:`RegistryFileError`."""
+    try:
+        return _NORMALIZERS[kind](value, country)
+    except (InvalidPhone, InvalidLink) as exc:
+        raise RegistryFileError(f"{where}: {value!r} is not a valid {kind} ({exc.code})") from exc
+
+
+# --- dumping ---------------------------------------------------------------------------------
+
+
+def registry_to_dict(data: RegistryData) -> dict[str, Any]:
+    """The registry as the file format's mapping, in a stable order."""
+    return {
+        "platforms": [_platform_dict(p) for p in sorted(data.platforms, key=lambda p: p.slug)],
+        "blocklist": [
+            _block_dict(b) for b in sorted(data.blocklist, key=lambda b: (b.kind, b.value))
+        ],
+    }
+
+
+def _platform_dict(p: Platform) -> dict[str, Any]:
+    return {
+        "slug": p.slug,
+        "name": {"zh": p.name_zh, "en": p.name_en},
+        "aliases": list(p.aliases),
+        "category": p.category,
+        "country": p.country,
+        "phone_support": p.phone_support,
+        "channels": [_channel_dict(c) for c in p.channels],
+    }
+
+
+def _channel_dict(c: Channel) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": c.kind,
+        "value": c.value,
+        "label": {"zh": c.label_zh, "en": c.label_en},
+        "status": c.status,
+    }
+    if c.kind == "domain":
+        out["scope"] = c.scope
+    out["source"] = c.source
+    out["verified_on"] = c.verified_on
+    return out
+
+
+def _block_dict(b: BlockEntry) -> dict[str, Any]:
+    return {
+        "kind": b.kind,
+        "value": b.value,
+        "impersonates": b.impersonates,
+        "evidence": b.evidence,
+        "added_on": b.added_on,
+    }
+
+
+CSV_COLUMNS = (
+    "record", "platform", "kind", "value", "label_zh", "label_en", "status", "scope",
+    "source", "verified_on", "impersonates", "evidence", "added_on",
+)  # fmt: skip
+
+
+def dump_registry(data: RegistryData, fmt: str = "yaml") -> str:
+    """Serialise ``data`` as ``yaml``, ``json`` or ``csv`` (one row per channel or block entry)."""
+    mapping = registry_to_dict(data)
+    if fmt == "json":
+        return json.dumps(mapping, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, width=100)
+    if fmt != "csv":
+        raise ValueError(f"unknown format {fmt!r}")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for platform in mapping["platforms"]:
+        for c in platform["channels"]:
+            writer.writerow(
+                {"record": "channel", "platform": platform["slug"], **{k: v for k, v in c.items() if k != "label"},
+                 "label_zh": c["label"]["zh"], "label_en": c["label"]["en"]}
+            )
+    for b in mapping["blocklist"]:
+        writer.writerow({"record": "blocklist", **b, "impersonates": b["impersonates"] or ""})
+    return out.getvalue()

@@ -1,0 +1,225 @@
+"""The ``verifier`` command (CONTRACT.md): serve, check, registry import/export/stats, db upgrade.
+
+Every failure a user can cause ends in one line on standard error and exit status 2; no Python
+traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"verifier: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _app(setup: bool = True) -> Any:
+    from verifier.web import ConfigError, create_app
+
+    try:
+        return create_app({"VERIFIER_SETUP_ON_START": setup})
+    except ConfigError as exc:
+        _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 -- database unreachable, bad URL: one line, not a traceback
+        _fail(f"cannot open the registry database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+
+
+class _Group(click.Group):
+    """Usage errors exit 2 with one line, as click does, and so does everything unexpected."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Abort:
+            _fail("aborted")
+        except click.ClickException as exc:
+            _fail(exc.format_message().splitlines()[0])
+        except OSError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Contact Verifier: is this phone number or link really official?"""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the production WSGI server (gunicorn); set up an empty database first."""
+    from verifier.web.server import run
+
+    _app(setup=True)  # migrate and load the bundled registry once, before any worker starts
+    run(host=host, port=port, workers=workers)
+
+
+def _values(values: Iterable[str], file: str | None) -> Iterator[str]:
+    yield from values
+    if file is None:
+        return
+    try:
+        stream = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror}")
+    with stream:
+        for line in stream:
+            line = line.rstrip("\r\n")
+            if line.strip():
+                yield line
+
+
+@main.command(name="check")
+@click.option("--json", "as_json", is_flag=True, help="One verdict object per line (JSON Lines).")
+@click.option("--region", default=None, help="Region for numbers without a country code.")
+@click.option("--claimed", default=None, metavar="SLUG", help="The platform the value claims to be.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of reasons.")
+@click.option("--file", "file", default=None, metavar="PATH|-", help="Read one value per line.")
+@click.argument("values", nargs=-1)
+def check_command(
+    as_json: bool, region: str | None, claimed: str | None, lang: str | None, file: str | None, values: tuple[str, ...]
+) -> None:
+    """Check phone numbers, links and e-mail addresses against the registry."""
+    import phonenumbers
+
+    from registry.store import RegistryStore
+    from verifier.core.check import check
+    from verifier.web.extensions import app_session
+
+    if not values and file is None:
+        _fail("give at least one VALUE, or --file PATH (- for standard input)")
+    app = _app()
+    region = (region or app.config["VERIFIER_DEFAULT_REGION"]).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        _fail(f"unknown region {region!r}: use a two-letter code such as CN")
+    lang = lang or ("en" if os.environ.get("LANG", "").startswith("en") else "zh")
+    with app_session(app) as session:
+        index = RegistryStore(session).build_index()
+    if claimed and index.platform(claimed) is None:
+        _fail(f"no platform {claimed!r} in the registry")
+    for value in _values(values, file):
+        verdict = check(value, index, region=region, claimed=claimed, lang=lang)
+        if as_json:
+            click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(_human(verdict.to_dict()))
+
+
+def _human(v: dict[str, Any]) -> str:
+    who = v["platform"] or v["impersonates"]
+    lines = [f"{v['input']}: {v['verdict'].upper()} ({v['risk']})" + (f" · {who['name']} [{who['slug']}]" if who else "")]
+    if v["normalized"] and v["normalized"] != v["input"]:
+        lines.append(f"  normalized: {v['normalized']}")
+    lines += [f"  - {r['message']} [{r['code']}]" for r in v["reasons"]]
+    if v["official_channels"]:
+        lines.append("  official channels:")
+        lines += [f"    {c['kind']}: {c['value']}" + (f"  {c['label']}" if c["label"] else "") for c in v["official_channels"]]
+    return "\n".join(lines)
+
+
+@main.group()
+def registry() -> None:
+    """Import, export and count the registry."""
+
+
+@registry.command(name="import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--replace", is_flag=True, help="Make the registry exactly this file.")
+@click.option("--dry-run", is_flag=True, help="Validate only; change nothing.")
+def registry_import(path: str, replace: bool, dry_run: bool) -> None:
+    """Import a registry file (YAML, or JSON by extension) in one transaction."""
+    from registry.files import RegistryFileError, load_registry_file
+    from registry.store import RegistryStore
+    from verifier.web.extensions import app_session
+
+    if not Path(path).is_file():
+        _fail(f"cannot read {path}: no such file")
+    try:
+        data = load_registry_file(path)
+    except RegistryFileError as exc:
+        _fail(f"{path}: {exc}")
+    counts = {"platforms": len(data.platforms), "channels": sum(len(p.channels) for p in data.platforms),
+              "blocklist": len(data.blocklist)}
+    if dry_run:
+        click.echo(f"valid: {counts['platforms']} platforms, {counts['channels']} channels, "
+                   f"{counts['blocklist']} blocklist entries (nothing changed)")
+        return
+    app = _app()
+    with app_session(app) as session:
+        store = RegistryStore(session)
+        store.import_data(data, replace=replace)
+        session.commit()
+        version = store.version()
+    click.echo(f"imported {counts['platforms']} platforms, {counts['channels']} channels, "
+               f"{counts['blocklist']} blocklist entries{' (replaced)' if replace else ''}; "
+               f"registry version {version}")
+
+
+@registry.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True)
+@click.option("-o", "--output", default=None, metavar="PATH", help="Write to PATH instead of standard output.")
+def registry_export(fmt: str, output: str | None) -> None:
+    """Export the whole registry."""
+    from registry.files import dump_registry
+    from registry.store import RegistryStore
+    from verifier.web.extensions import app_session
+
+    app = _app()
+    with app_session(app) as session:
+        text = dump_registry(RegistryStore(session).data(), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+
+
+@registry.command(name="stats")
+@click.option("--json", "as_json", is_flag=True)
+def registry_stats(as_json: bool) -> None:
+    """Count platforms, channels and blocklist entries."""
+    from registry.store import RegistryStore
+    from verifier.web.extensions import app_session
+
+    app = _app()
+    with app_session(app) as session:
+        stats = RegistryStore(session).stats()
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False))
+        return
+    for key, value in stats.items():
+        shown = ", ".join(f"{k} {n}" for k, n in value.items()) if isinstance(value, dict) else value
+        click.echo(f"{key}: {shown}")
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command(name="upgrade")
+def db_upgrade() -> None:
+    """Apply schema migrations (the bundled registry is loaded into an empty database)."""
+    app = _app(setup=True)
+    click.echo(f"database at {_redacted(app.config['VERIFIER_DATABASE_URL'])} is up to date")
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

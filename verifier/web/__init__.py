@@ -1,0 +1,42 @@
+"""The web application: JSON API for programs, pages for people."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from verifier.web import api, errors, extensions, i18n, pages
+from verifier.web.config import ConfigError, load_config
+
+__all__ = ["ConfigError", "create_app"]
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _template_folder() -> str:
+    """Templates ship inside the wheel as verifier/templates; a checkout has them at the top."""
+    packaged = _PACKAGE / "templates"
+    return str(packaged if packaged.is_dir() else _PACKAGE.parent / "templates")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` overrides defaults and ``VERIFIER_*`` variables."""
+    app = Flask(
+        "verifier",
+        template_folder=_template_folder(),
+        static_folder=str(_PACKAGE / "web" / "static"),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(load_config(app.instance_path, config))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider has it
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    extensions.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api.health_bp)
+    app.register_blueprint(pages.bp)
+    return app

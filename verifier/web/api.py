@@ -1,0 +1,164 @@
+"""The JSON API under /api/v1 (CONTRACT.md): checks, platforms, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from flask import Blueprint, current_app, jsonify, request
+
+from verifier.core.check import KINDS, check
+from verifier.core.index import Platform
+from verifier.core.verdict import Verdict
+from verifier.web.errors import ApiError
+from verifier.web.extensions import current_index, store
+from verifier.web.i18n import current_language
+
+__all__ = ["bp", "health_bp", "platform_dict"]
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+health_bp = Blueprint("health", __name__)
+
+MAX_BATCH = 1000
+MAX_VALUE_CHARS = 10_000
+_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def _text_field(body: dict[str, Any], key: str, *, required: bool = False) -> str | None:
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise ApiError(400, "missing_field", f"'{key}' is required")
+        return None
+    if not isinstance(value, str):
+        raise ApiError(400, "bad_field", f"'{key}' must be a string")
+    if len(value) > MAX_VALUE_CHARS:
+        raise ApiError(413, "too_large", f"'{key}' is longer than {MAX_VALUE_CHARS} characters")
+    return value
+
+
+def _options(kind: str | None, region: str | None, claimed: str | None) -> dict[str, Any]:
+    """Validate the optional check parameters shared by GET, POST and batch."""
+    kind = kind or "auto"
+    if kind not in ("auto", *KINDS):
+        raise ApiError(400, "bad_field", f"'kind' must be auto or one of {', '.join(KINDS)}")
+    region = (region or current_app.config["VERIFIER_DEFAULT_REGION"]).upper()
+    if region not in _REGIONS:
+        raise ApiError(400, "bad_field", "'region' must be a two-letter region code such as CN")
+    if claimed and current_index().platform(claimed) is None:
+        raise ApiError(400, "unknown_platform", "'claimed_platform' names no registered platform")
+    return {"kind": kind, "region": region, "claimed": claimed or None}
+
+
+def _check(value: str, options: dict[str, Any]) -> Verdict:
+    return check(value, current_index(), lang=current_language(), **options)
+
+
+def _json_body() -> dict[str, Any]:
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send a JSON body (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_json", "the body must be a JSON object")
+    return body
+
+
+@bp.get("/check")
+def check_get():  # type: ignore[no-untyped-def]
+    """Check one value given in the query string."""
+    value = _text_field(dict(request.args), "q", required=True)
+    assert value is not None  # noqa: S101 -- required above
+    args = request.args
+    options = _options(args.get("kind"), args.get("region"), args.get("claimed") or args.get("claimed_platform"))
+    return jsonify(_check(value, options).to_dict())
+
+
+@bp.post("/check")
+def check_post():  # type: ignore[no-untyped-def]
+    """Check one value given as JSON."""
+    body = _json_body()
+    value = _text_field(body, "input", required=True)
+    assert value is not None  # noqa: S101 -- required above
+    options = _options(
+        _text_field(body, "kind"), _text_field(body, "region"), _text_field(body, "claimed_platform")
+    )
+    return jsonify(_check(value, options).to_dict())
+
+
+@bp.post("/check/batch")
+def check_batch():  # type: ignore[no-untyped-def]
+    """Check up to 1000 values, in order."""
+    body = _json_body()
+    items = body.get("items")
+    if not isinstance(items, list):
+        raise ApiError(400, "missing_field", "'items' must be a list")
+    if len(items) > MAX_BATCH:
+        raise ApiError(413, "too_large", f"at most {MAX_BATCH} items per batch")
+    results = []
+    for position, item in enumerate(items):
+        if isinstance(item, str):
+            item = {"input": item}
+        if not isinstance(item, dict):
+            raise ApiError(400, "bad_field", f"items[{position}] must be a string or an object")
+        try:
+            value = _text_field(item, "input", required=True)
+            options = _options(
+                _text_field(item, "kind"), _text_field(item, "region"), _text_field(item, "claimed_platform")
+            )
+        except ApiError as error:
+            raise ApiError(error.status, error.code, f"items[{position}]: {error.message}") from None
+        assert value is not None  # noqa: S101 -- required above
+        results.append(_check(value, options).to_dict())
+    return jsonify({"results": results})
+
+
+def platform_dict(platform: Platform, lang: str, *, with_channels: bool) -> dict[str, Any]:
+    """A platform as the API shows it."""
+    out: dict[str, Any] = {
+        "slug": platform.slug,
+        "name": platform.name(lang),
+        "names": {"zh": platform.name_zh, "en": platform.name_en},
+        "aliases": list(platform.aliases),
+        "category": platform.category,
+        "country": platform.country,
+        "phone_support": platform.phone_support,
+    }
+    if with_channels:
+        out["channels"] = [
+            {
+                "kind": c.kind,
+                "value": c.value,
+                "label": c.label(lang),
+                "status": c.status,
+                **({"scope": c.scope} if c.kind == "domain" else {}),
+                "source": c.source,
+                "verified_on": c.verified_on,
+            }
+            for c in platform.channels
+        ]
+    return out
+
+
+@bp.get("/platforms")
+def platforms_list():  # type: ignore[no-untyped-def]
+    """List platforms, optionally those matching ``q``."""
+    query = _text_field(dict(request.args), "q") or ""
+    lang = current_language()
+    return jsonify(
+        {"platforms": [platform_dict(p, lang, with_channels=False) for p in store().platforms(query[:200])]}
+    )
+
+
+@bp.get("/platforms/<slug>")
+def platform_detail(slug: str):  # type: ignore[no-untyped-def]
+    """One platform with its channels."""
+    platform = store().platform(slug)
+    if platform is None:
+        raise ApiError(404, "not_found", f"no platform '{slug[:64]}'")
+    return jsonify(platform_dict(platform, current_language(), with_channels=True))
+
+
+@health_bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    """Liveness and the registry version this worker answers from."""
+    return jsonify({"status": "ok", "registry_version": current_index().version})

@@ -1,0 +1,60 @@
+"""Errors: JSON for programs (under /api and /healthz), readable pages for people."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+__all__ = ["ApiError", "init_app", "json_error"]
+
+log = logging.getLogger(__name__)
+
+_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+class ApiError(Exception):
+    """An error to answer as JSON: ``{"error": {"code", "message"}}`` with ``status``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def json_error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/healthz"))
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):  # type: ignore[no-untyped-def]
+        return json_error(error.status, error.code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
+        status = error.code or 500
+        if _wants_json():
+            return json_error(status, _CODES.get(status, "error"), error.description or error.name)
+        return render_template("pages/error.html", status=status, error=error), status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        # Never a traceback to a user: log it, answer a plain 500.
+        log.exception("unhandled error on %s", request.path)
+        if _wants_json():
+            return json_error(500, "internal_error", "The server failed; the error was logged.")
+        wrapped = InternalServerError()
+        return render_template("pages/error.html", status=500, error=wrapped), 500

@@ -1,0 +1,95 @@
+"""Per-application services: the database session factory and the shared registry index."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from registry.db import ensure_ready, make_engine, make_sessionmaker
+from registry.store import RegistryStore
+from verifier.core.index import RegistryIndex
+
+__all__ = ["IndexHolder", "current_index", "init_app", "store"]
+
+
+class IndexHolder:
+    """The worker's current :class:`RegistryIndex`, rebuilt when the registry version moves.
+
+    The version is read at most once per ``refresh_seconds``; a rebuild happens only when it
+    changed, so a check costs no query at all on the hot path.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], refresh_seconds: float) -> None:
+        self._sessions = sessions
+        self._refresh = refresh_seconds
+        self._lock = threading.Lock()
+        self._index: RegistryIndex | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> RegistryIndex:
+        """The index, refreshed if the registry changed since the last look."""
+        now = time.monotonic()
+        if self._index is not None and now - self._checked_at < self._refresh:
+            return self._index
+        with self._lock:
+            if self._index is None or now - self._checked_at >= self._refresh:
+                self._checked_at = now
+                with self._sessions() as session:
+                    store = RegistryStore(session)
+                    if self._index is None or store.version() != self._index.version:
+                        self._index = store.build_index()
+            return self._index
+
+    def invalidate(self) -> None:
+        """Make the next :meth:`get` read the version again (after a local write)."""
+        self._checked_at = 0.0
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine, run first-start set-up, and register the per-request session."""
+    engine: Engine = make_engine(app.config["VERIFIER_DATABASE_URL"])
+    if app.config["VERIFIER_SETUP_ON_START"]:
+        ensure_ready(engine)
+    sessions = make_sessionmaker(engine)
+    app.extensions["verifier.engine"] = engine
+    app.extensions["verifier.sessions"] = sessions
+    app.extensions["verifier.index"] = IndexHolder(sessions, app.config["VERIFIER_INDEX_REFRESH_SECONDS"])
+    app.teardown_appcontext(_close_session)
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def db_session() -> Session:
+    """The request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["verifier.sessions"]()
+    session: Session = g.db_session
+    return session
+
+
+def store() -> RegistryStore:
+    """A store on the request's session."""
+    return RegistryStore(db_session())
+
+
+def current_index() -> RegistryIndex:
+    """The worker's current registry index."""
+    holder: IndexHolder = current_app.extensions["verifier.index"]
+    return holder.get()
+
+
+@contextmanager
+def app_session(app: Flask) -> Iterator[Session]:
+    """A session outside a request, for commands."""
+    with app.extensions["verifier.sessions"]() as session:
+        yield session

@@ -1,0 +1,40 @@
+"""Run the application under gunicorn, the production WSGI server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+__all__ = ["run"]
+
+
+class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from verifier.web import create_app
+
+        # The database was set up before the workers started (verifier serve does it once).
+        return create_app({"VERIFIER_SETUP_ON_START": False})
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4) -> None:
+    """Serve on ``host:port`` with ``workers`` processes of ``threads`` threads each."""
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "timeout": 30,
+            "graceful_timeout": 10,
+        }
+    ).run()
