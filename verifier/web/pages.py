@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from verifier.core.check import check
 from verifier.web.extensions import current_index, store
@@ -69,5 +69,10 @@ def about():  # type: ignore[no-untyped-def]
 def inject_language() -> dict[str, object]:
     lang = current_language()
     other = "en" if lang == "zh" else "zh"
-    args = request.args.to_dict() | {"lang": other}
-    return {"lang": lang, "other_lang": other, "other_lang_args": args}
+    args = {**(request.view_args or {}), **request.args.to_dict(), "lang": other}
+    endpoint = request.endpoint if request.endpoint and request.url_rule else "pages.home"
+    try:
+        switch = url_for(endpoint, **args)
+    except Exception:  # noqa: BLE001 -- an error page for a URL that cannot be rebuilt
+        switch = url_for("pages.home", lang=other)
+    return {"lang": lang, "other_lang": other, "lang_switch_url": switch}
