@@ -19,7 +19,14 @@ from typing import Any
 
 import yaml
 
-from verifier.core.index import BLOCK_KINDS, CHANNEL_KINDS, PHONE_SUPPORT, BlockEntry, Channel, Platform
+from verifier.core.index import (
+    BLOCK_KINDS,
+    CHANNEL_KINDS,
+    PHONE_SUPPORT,
+    BlockEntry,
+    Channel,
+    Platform,
+)
 from verifier.core.link import InvalidLink, normalize_email, normalize_host, normalize_link
 from verifier.core.phone import InvalidPhone, normalize_phone
 
@@ -60,7 +67,9 @@ def load_registry_file(path: str | Path) -> RegistryData:
     try:
         raw = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise RegistryFileError(f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from exc
+        raise RegistryFileError(
+            f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"
+        ) from exc
     return parse_registry(raw)
 
 
@@ -100,7 +109,9 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _text(entry: Mapping[str, Any], key: str, where: str, *, required: bool = True, default: str = "") -> str:
+def _text(
+    entry: Mapping[str, Any], key: str, where: str, *, required: bool = True, default: str = ""
+) -> str:
     value = entry.get(key)
     if value is None or value == "":
         if required:
@@ -114,10 +125,14 @@ def _text(entry: Mapping[str, Any], key: str, where: str, *, required: bool = Tr
     return text
 
 
-def _choice(entry: Mapping[str, Any], key: str, where: str, choices: tuple[str, ...], default: str) -> str:
+def _choice(
+    entry: Mapping[str, Any], key: str, where: str, choices: tuple[str, ...], default: str
+) -> str:
     value = _text(entry, key, where, required=False, default=default)
     if value not in choices:
-        raise RegistryFileError(f"{where}.{key}: must be one of {', '.join(choices)}, not {value!r}")
+        raise RegistryFileError(
+            f"{where}.{key}: must be one of {', '.join(choices)}, not {value!r}"
+        )
     return value
 
 
@@ -128,7 +143,11 @@ def _date(entry: Mapping[str, Any], key: str, where: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     try:
-        return dt.date.fromisoformat(str(value)).isoformat() if value is not None else _missing(where, key)
+        return (
+            dt.date.fromisoformat(str(value)).isoformat()
+            if value is not None
+            else _missing(where, key)
+        )
     except ValueError as exc:
         raise RegistryFileError(f"{where}.{key}: must be a date YYYY-MM-DD, not {value!r}") from exc
 
@@ -155,7 +174,9 @@ def _parse_platform(entry: Any, where: str) -> Platform:
         raise RegistryFileError(f"{where}: must be a mapping")
     slug = _text(entry, "slug", where)
     if not SLUG.match(slug):
-        raise RegistryFileError(f"{where}.slug: {slug!r} must be lower-case letters, digits and '-'")
+        raise RegistryFileError(
+            f"{where}.slug: {slug!r} must be lower-case letters, digits and '-'"
+        )
     where = f"{where} ({slug})"
     name_zh, name_en = _names(entry, "name", where, required=True)
     aliases = tuple(
@@ -324,8 +345,13 @@ def dump_registry(data: RegistryData, fmt: str = "yaml") -> str:
     for platform in mapping["platforms"]:
         for c in platform["channels"]:
             writer.writerow(
-                {"record": "channel", "platform": platform["slug"], **{k: v for k, v in c.items() if k != "label"},
-                 "label_zh": c["label"]["zh"], "label_en": c["label"]["en"]}
+                {
+                    "record": "channel",
+                    "platform": platform["slug"],
+                    **{k: v for k, v in c.items() if k != "label"},
+                    "label_zh": c["label"]["zh"],
+                    "label_en": c["label"]["en"],
+                }
             )
     for b in mapping["blocklist"]:
         writer.writerow({"record": "blocklist", **b, "impersonates": b["impersonates"] or ""})

@@ -49,7 +49,9 @@ class ChannelRow(Base):
     __table_args__ = (UniqueConstraint("platform_id", "kind", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"), index=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("platform.id", ondelete="CASCADE"), index=True
+    )
     #: Order within the platform, as in the registry file.
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(16))

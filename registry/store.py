@@ -41,10 +41,16 @@ class RegistryStore:
 
     def platforms(self, query: str = "", limit: int | None = None) -> list[Platform]:
         """Platforms whose slug, names or aliases contain ``query`` (all when empty), by slug."""
-        stmt = select(PlatformRow).options(selectinload(PlatformRow.channels)).order_by(PlatformRow.slug)
+        stmt = (
+            select(PlatformRow)
+            .options(selectinload(PlatformRow.channels))
+            .order_by(PlatformRow.slug)
+        )
         query = query.strip()
         if query:
-            pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = (
+                "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
             stmt = stmt.where(
                 or_(
                     PlatformRow.slug.ilike(pattern, escape="\\"),
@@ -68,7 +74,9 @@ class RegistryStore:
 
     def blocklist(self) -> list[BlockEntry]:
         """Every block entry, by kind and value."""
-        rows = self.session.scalars(select(BlockEntryRow).order_by(BlockEntryRow.kind, BlockEntryRow.value))
+        rows = self.session.scalars(
+            select(BlockEntryRow).order_by(BlockEntryRow.kind, BlockEntryRow.value)
+        )
         return [_block_entry(row) for row in rows]
 
     def data(self) -> RegistryData:
@@ -84,10 +92,20 @@ class RegistryStore:
     def stats(self) -> dict[str, Any]:
         """Counts for ``verifier registry stats`` and the about page."""
         kinds = Counter(
-            dict(self.session.execute(select(ChannelRow.kind, func.count()).group_by(ChannelRow.kind)).tuples().all())
+            dict(
+                self.session.execute(
+                    select(ChannelRow.kind, func.count()).group_by(ChannelRow.kind)
+                )
+                .tuples()
+                .all()
+            )
         )
         statuses = dict(
-            self.session.execute(select(ChannelRow.status, func.count()).group_by(ChannelRow.status)).tuples().all()
+            self.session.execute(
+                select(ChannelRow.status, func.count()).group_by(ChannelRow.status)
+            )
+            .tuples()
+            .all()
         )
         return {
             "registry_version": self.version(),
@@ -127,7 +145,9 @@ class RegistryStore:
         self.session.flush()
         for entry in data.blocklist:
             block = self.session.scalar(
-                select(BlockEntryRow).where(BlockEntryRow.kind == entry.kind, BlockEntryRow.value == entry.value)
+                select(BlockEntryRow).where(
+                    BlockEntryRow.kind == entry.kind, BlockEntryRow.value == entry.value
+                )
             )
             if block is None:
                 block = BlockEntryRow(kind=entry.kind, value=entry.value)
@@ -151,7 +171,6 @@ class RegistryStore:
         meta.version = (meta.version or 0) + 1
         self.session.flush()
         return meta.version
-
 
     def _fill_platform(self, row: PlatformRow, platform: Platform) -> None:
         """Overwrite ``row`` with ``platform``. Old channels are deleted (and flushed) before new

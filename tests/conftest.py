@@ -35,13 +35,34 @@ SMALL_REGISTRY: dict[str, Any] = {
             "country": "CN",
             "phone_support": "listed",
             "channels": [
-                {"kind": "phone", "value": "95588", "label": {"zh": "客服热线", "en": "Hotline"},
-                 "source": SOURCE, "verified_on": "2026-11-01"},
-                {"kind": "phone", "value": "+86 400 000 1234", "label": {"zh": "旧热线", "en": "Old line"},
-                 "status": "retired", "source": SOURCE, "verified_on": "2026-11-01"},
-                {"kind": "domain", "value": "icbc.com.cn", "label": {"zh": "官网", "en": "Website"},
-                 "source": SOURCE, "verified_on": "2026-11-01"},
-                {"kind": "email", "value": "service@icbc.com.cn", "source": SOURCE, "verified_on": "2026-11-01"},
+                {
+                    "kind": "phone",
+                    "value": "95588",
+                    "label": {"zh": "客服热线", "en": "Hotline"},
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+                {
+                    "kind": "phone",
+                    "value": "+86 400 000 1234",
+                    "label": {"zh": "旧热线", "en": "Old line"},
+                    "status": "retired",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+                {
+                    "kind": "domain",
+                    "value": "icbc.com.cn",
+                    "label": {"zh": "官网", "en": "Website"},
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+                {
+                    "kind": "email",
+                    "value": "service@icbc.com.cn",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
             ],
         },
         {
@@ -51,8 +72,13 @@ SMALL_REGISTRY: dict[str, Any] = {
             "phone_support": "listed",
             "channels": [
                 {"kind": "phone", "value": "95017", "source": SOURCE, "verified_on": "2026-11-01"},
-                {"kind": "domain", "value": "pay.weixin.qq.com", "scope": "exact",
-                 "source": SOURCE, "verified_on": "2026-11-01"},
+                {
+                    "kind": "domain",
+                    "value": "pay.weixin.qq.com",
+                    "scope": "exact",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
             ],
         },
         {
@@ -70,7 +96,9 @@ SMALL_REGISTRY: dict[str, Any] = {
             "name": {"zh": "反诈专线", "en": "Anti-fraud line"},
             "category": "government",
             "phone_support": "listed",
-            "channels": [{"kind": "phone", "value": "96110", "source": SOURCE, "verified_on": "2026-11-01"}],
+            "channels": [
+                {"kind": "phone", "value": "96110", "source": SOURCE, "verified_on": "2026-11-01"}
+            ],
         },
         {
             "slug": "pinduoduo",
@@ -78,15 +106,30 @@ SMALL_REGISTRY: dict[str, Any] = {
             "category": "ecommerce",
             "phone_support": "unknown",
             "channels": [
-                {"kind": "domain", "value": "pinduoduo.com", "source": SOURCE, "verified_on": "2026-11-01"},
+                {
+                    "kind": "domain",
+                    "value": "pinduoduo.com",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
             ],
         },
     ],
     "blocklist": [
-        {"kind": "domain", "value": "hk.alipayc05.cc", "impersonates": "icbc",
-         "evidence": "https://example.org/notice", "added_on": "2026-11-02"},
-        {"kind": "phone", "value": "+86 400 999 8888", "impersonates": "pinduoduo",
-         "evidence": "https://example.org/report", "added_on": "2026-11-02"},
+        {
+            "kind": "domain",
+            "value": "hk.alipayc05.cc",
+            "impersonates": "icbc",
+            "evidence": "https://example.org/notice",
+            "added_on": "2026-11-02",
+        },
+        {
+            "kind": "phone",
+            "value": "+86 400 999 8888",
+            "impersonates": "pinduoduo",
+            "evidence": "https://example.org/report",
+            "added_on": "2026-11-02",
+        },
     ],
 }
 

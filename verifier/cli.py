@@ -32,8 +32,9 @@ def _app(setup: bool = True) -> Any:
         return create_app({"VERIFIER_SETUP_ON_START": setup})
     except ConfigError as exc:
         _fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 -- database unreachable, bad URL: one line, not a traceback
-        _fail(f"cannot open the registry database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    except Exception as exc:  # database unreachable, bad URL: one line, never a traceback
+        first_line = (str(exc).splitlines() or [""])[0]
+        _fail(f"cannot open the registry database: {exc.__class__.__name__}: {first_line}")
 
 
 class _Group(click.Group):
@@ -41,7 +42,8 @@ class _Group(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            kwargs["standalone_mode"] = False
+            return super().main(*args, **kwargs)
         except click.exceptions.Abort:
             _fail("aborted")
         except click.ClickException as exc:
@@ -85,12 +87,19 @@ def _values(values: Iterable[str], file: str | None) -> Iterator[str]:
 @main.command(name="check")
 @click.option("--json", "as_json", is_flag=True, help="One verdict object per line (JSON Lines).")
 @click.option("--region", default=None, help="Region for numbers without a country code.")
-@click.option("--claimed", default=None, metavar="SLUG", help="The platform the value claims to be.")
+@click.option(
+    "--claimed", default=None, metavar="SLUG", help="The platform the value claims to be."
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of reasons.")
 @click.option("--file", "file", default=None, metavar="PATH|-", help="Read one value per line.")
 @click.argument("values", nargs=-1)
 def check_command(
-    as_json: bool, region: str | None, claimed: str | None, lang: str | None, file: str | None, values: tuple[str, ...]
+    as_json: bool,
+    region: str | None,
+    claimed: str | None,
+    lang: str | None,
+    file: str | None,
+    values: tuple[str, ...],
 ) -> None:
     """Check phone numbers, links and e-mail addresses against the registry."""
     import phonenumbers
@@ -120,13 +129,19 @@ def check_command(
 
 def _human(v: dict[str, Any]) -> str:
     who = v["platform"] or v["impersonates"]
-    lines = [f"{v['input']}: {v['verdict'].upper()} ({v['risk']})" + (f" · {who['name']} [{who['slug']}]" if who else "")]
+    lines = [
+        f"{v['input']}: {v['verdict'].upper()} ({v['risk']})"
+        + (f" · {who['name']} [{who['slug']}]" if who else "")
+    ]
     if v["normalized"] and v["normalized"] != v["input"]:
         lines.append(f"  normalized: {v['normalized']}")
     lines += [f"  - {r['message']} [{r['code']}]" for r in v["reasons"]]
     if v["official_channels"]:
         lines.append("  official channels:")
-        lines += [f"    {c['kind']}: {c['value']}" + (f"  {c['label']}" if c["label"] else "") for c in v["official_channels"]]
+        lines += [
+            f"    {c['kind']}: {c['value']}" + (f"  {c['label']}" if c["label"] else "")
+            for c in v["official_channels"]
+        ]
     return "\n".join(lines)
 
 
@@ -151,11 +166,16 @@ def registry_import(path: str, replace: bool, dry_run: bool) -> None:
         data = load_registry_file(path)
     except RegistryFileError as exc:
         _fail(f"{path}: {exc}")
-    counts = {"platforms": len(data.platforms), "channels": sum(len(p.channels) for p in data.platforms),
-              "blocklist": len(data.blocklist)}
+    counts = {
+        "platforms": len(data.platforms),
+        "channels": sum(len(p.channels) for p in data.platforms),
+        "blocklist": len(data.blocklist),
+    }
     if dry_run:
-        click.echo(f"valid: {counts['platforms']} platforms, {counts['channels']} channels, "
-                   f"{counts['blocklist']} blocklist entries (nothing changed)")
+        click.echo(
+            f"valid: {counts['platforms']} platforms, {counts['channels']} channels, "
+            f"{counts['blocklist']} blocklist entries (nothing changed)"
+        )
         return
     app = _app()
     with app_session(app) as session:
@@ -163,14 +183,20 @@ def registry_import(path: str, replace: bool, dry_run: bool) -> None:
         store.import_data(data, replace=replace)
         session.commit()
         version = store.version()
-    click.echo(f"imported {counts['platforms']} platforms, {counts['channels']} channels, "
-               f"{counts['blocklist']} blocklist entries{' (replaced)' if replace else ''}; "
-               f"registry version {version}")
+    click.echo(
+        f"imported {counts['platforms']} platforms, {counts['channels']} channels, "
+        f"{counts['blocklist']} blocklist entries{' (replaced)' if replace else ''}; "
+        f"registry version {version}"
+    )
 
 
 @registry.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True)
-@click.option("-o", "--output", default=None, metavar="PATH", help="Write to PATH instead of standard output.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True
+)
+@click.option(
+    "-o", "--output", default=None, metavar="PATH", help="Write to PATH instead of standard output."
+)
 def registry_export(fmt: str, output: str | None) -> None:
     """Export the whole registry."""
     from registry.files import dump_registry
@@ -203,7 +229,9 @@ def registry_stats(as_json: bool) -> None:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
     for key, value in stats.items():
-        shown = ", ".join(f"{k} {n}" for k, n in value.items()) if isinstance(value, dict) else value
+        shown = (
+            ", ".join(f"{k} {n}" for k, n in value.items()) if isinstance(value, dict) else value
+        )
         click.echo(f"{key}: {shown}")
 
 

@@ -145,9 +145,7 @@ def _fallback_kind(value: str) -> str:
     return "phone" if value and digits * 2 >= len(value.strip() or "x") else "url"
 
 
-def _judge_phone(
-    value: str, j: _Judgement, region: str, claimed: Platform | None
-) -> str | None:
+def _judge_phone(value: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
     try:
         parsed = normalize_phone(value, region, j.index.known_short)
     except InvalidPhone as exc:
@@ -260,7 +258,12 @@ def _judge_handle(value: str, j: _Judgement, region: str, claimed: Platform | No
     return handle
 
 
-_JUDGES = {"phone": _judge_phone, "url": _judge_link, "email": _judge_email, "handle": _judge_handle}
+_JUDGES = {
+    "phone": _judge_phone,
+    "url": _judge_link,
+    "email": _judge_email,
+    "handle": _judge_handle,
+}
 
 
 def _blocklisted(j: _Judgement, kind: str, value: str) -> bool:
@@ -307,7 +310,13 @@ def _judge_matches(
     j.verdict = "official"
     common = {"platform": j.name(platform), "source": channel.source}
     if host and host != channel.value:
-        j.reason("official_domain", host=host, domain=channel.value, **common, verified_on=channel.verified_on)
+        j.reason(
+            "official_domain",
+            host=host,
+            domain=channel.value,
+            **common,
+            verified_on=channel.verified_on,
+        )
     else:
         j.reason("official_channel", label=label, **common, verified_on=channel.verified_on)
     _note_claim_mismatch(j, claimed)

@@ -18,7 +18,14 @@ import tldextract
 
 from verifier.core.normalize import fold
 
-__all__ = ["InvalidLink", "ParsedEmail", "ParsedLink", "normalize_email", "normalize_host", "normalize_link"]
+__all__ = [
+    "InvalidLink",
+    "ParsedEmail",
+    "ParsedLink",
+    "normalize_email",
+    "normalize_host",
+    "normalize_link",
+]
 
 # The bundled snapshot only: an empty URL list means tldextract never fetches, and no cache dir
 # means it never writes. Private suffixes (github.io, …) count as public suffixes.
@@ -196,7 +203,7 @@ def normalize_email(value: str) -> ParsedEmail:
     if text.lower().startswith("mailto:"):
         text = text[7:]
     local, at, domain = text.rpartition("@")
-    if not at or not local or not domain or any(c.isspace() or c in "<>()[],;:\"" for c in local):
+    if not at or not local or not domain or any(c.isspace() or c in '<>()[],;:"' for c in local):
         raise InvalidLink("not_an_email_address")
     link = normalize_link(domain)
     if link.is_ip or link.normalized != f"http://{link.host}/":

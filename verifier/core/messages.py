@@ -104,7 +104,10 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # Invalid input
     "empty_input": ("没有输入内容。", "Nothing was entered."),
-    "input_too_long": ("输入太长，不是电话号码或网址。", "The input is too long to be a number or link."),
+    "input_too_long": (
+        "输入太长，不是电话号码或网址。",
+        "The input is too long to be a number or link.",
+    ),
     "control_characters": (
         "输入含有控制字符，无法识别。",
         "The input contains control characters and cannot be read.",

@@ -92,7 +92,9 @@ def _short_number(digits: str, region: str) -> ParsedPhone | None:
     return None
 
 
-def normalize_phone(value: str, region: str = "CN", known_short: frozenset[str] = frozenset()) -> ParsedPhone:
+def normalize_phone(
+    value: str, region: str = "CN", known_short: frozenset[str] = frozenset()
+) -> ParsedPhone:
     """Parse ``value`` into a :class:`ParsedPhone`, or raise :class:`InvalidPhone`.
 
     ``region`` is used for numbers written without a country code. ``known_short`` holds short

@@ -56,7 +56,9 @@ def _check(value: str, options: dict[str, Any]) -> Verdict:
 
 def _json_body() -> dict[str, Any]:
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "send a JSON body (Content-Type: application/json)")
+        raise ApiError(
+            415, "unsupported_media_type", "send a JSON body (Content-Type: application/json)"
+        )
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "bad_json", "the body must be a JSON object")
@@ -69,7 +71,9 @@ def check_get():  # type: ignore[no-untyped-def]
     value = _text_field(dict(request.args), "q", required=True)
     assert value is not None  # noqa: S101 -- required above
     args = request.args
-    options = _options(args.get("kind"), args.get("region"), args.get("claimed") or args.get("claimed_platform"))
+    options = _options(
+        args.get("kind"), args.get("region"), args.get("claimed") or args.get("claimed_platform")
+    )
     return jsonify(_check(value, options).to_dict())
 
 
@@ -80,7 +84,9 @@ def check_post():  # type: ignore[no-untyped-def]
     value = _text_field(body, "input", required=True)
     assert value is not None  # noqa: S101 -- required above
     options = _options(
-        _text_field(body, "kind"), _text_field(body, "region"), _text_field(body, "claimed_platform")
+        _text_field(body, "kind"),
+        _text_field(body, "region"),
+        _text_field(body, "claimed_platform"),
     )
     return jsonify(_check(value, options).to_dict())
 
@@ -103,10 +109,14 @@ def check_batch():  # type: ignore[no-untyped-def]
         try:
             value = _text_field(item, "input", required=True)
             options = _options(
-                _text_field(item, "kind"), _text_field(item, "region"), _text_field(item, "claimed_platform")
+                _text_field(item, "kind"),
+                _text_field(item, "region"),
+                _text_field(item, "claimed_platform"),
             )
         except ApiError as error:
-            raise ApiError(error.status, error.code, f"items[{position}]: {error.message}") from None
+            raise ApiError(
+                error.status, error.code, f"items[{position}]: {error.message}"
+            ) from None
         assert value is not None  # noqa: S101 -- required above
         results.append(_check(value, options).to_dict())
     return jsonify({"results": results})
@@ -145,7 +155,11 @@ def platforms_list():  # type: ignore[no-untyped-def]
     query = _text_field(dict(request.args), "q") or ""
     lang = current_language()
     return jsonify(
-        {"platforms": [platform_dict(p, lang, with_channels=False) for p in store().platforms(query[:200])]}
+        {
+            "platforms": [
+                platform_dict(p, lang, with_channels=False) for p in store().platforms(query[:200])
+            ]
+        }
     )
 
 

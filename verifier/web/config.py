@@ -44,9 +44,15 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
             raise ConfigError("VERIFIER_SECRET_KEY must be set when VERIFIER_ENV=production")
         config["VERIFIER_SECRET_KEY"] = secrets.token_hex(32)
     if not config["VERIFIER_DATABASE_URL"]:
-        config["VERIFIER_DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "verifier.sqlite3")
+        config["VERIFIER_DATABASE_URL"] = "sqlite:///" + str(
+            Path(instance_path) / "verifier.sqlite3"
+        )
     config["VERIFIER_INDEX_REFRESH_SECONDS"] = float(config["VERIFIER_INDEX_REFRESH_SECONDS"])
-    config["VERIFIER_SETUP_ON_START"] = str(config["VERIFIER_SETUP_ON_START"]).lower() not in ("0", "false", "no")
+    config["VERIFIER_SETUP_ON_START"] = str(config["VERIFIER_SETUP_ON_START"]).lower() not in (
+        "0",
+        "false",
+        "no",
+    )
     config["SECRET_KEY"] = config["VERIFIER_SECRET_KEY"]
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"

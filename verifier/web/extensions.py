@@ -59,7 +59,9 @@ def init_app(app: Flask) -> None:
     sessions = make_sessionmaker(engine)
     app.extensions["verifier.engine"] = engine
     app.extensions["verifier.sessions"] = sessions
-    app.extensions["verifier.index"] = IndexHolder(sessions, app.config["VERIFIER_INDEX_REFRESH_SECONDS"])
+    app.extensions["verifier.index"] = IndexHolder(
+        sessions, app.config["VERIFIER_INDEX_REFRESH_SECONDS"]
+    )
     app.teardown_appcontext(_close_session)
 
 

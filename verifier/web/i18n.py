@@ -26,12 +26,16 @@ def init_app(app: Flask) -> None:
     Babel(
         app,
         locale_selector=current_language,
-        default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
+        default_translation_directories=str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
     )
 
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]
         asked = request.args.get("lang")
         if asked in LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
-            response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="Lax", httponly=True)
+            response.set_cookie(
+                LANG_COOKIE, asked, max_age=365 * 86400, samesite="Lax", httponly=True
+            )
         return response

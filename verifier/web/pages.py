@@ -73,6 +73,6 @@ def inject_language() -> dict[str, object]:
     endpoint = request.endpoint if request.endpoint and request.url_rule else "pages.home"
     try:
         switch = url_for(endpoint, **args)
-    except Exception:  # noqa: BLE001 -- an error page for a URL that cannot be rebuilt
+    except Exception:
         switch = url_for("pages.home", lang=other)
     return {"lang": lang, "other_lang": other, "lang_switch_url": switch}
