@@ -142,12 +142,12 @@ def _date(entry: Mapping[str, Any], key: str, where: str) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if value is None or value == "":
+        # Checked outside the try: RegistryFileError is a ValueError, and the handler below
+        # used to turn "required" into "must be a date …, not None".
+        return _missing(where, key)
     try:
-        return (
-            dt.date.fromisoformat(str(value)).isoformat()
-            if value is not None
-            else _missing(where, key)
-        )
+        return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError as exc:
         raise RegistryFileError(f"{where}.{key}: must be a date YYYY-MM-DD, not {value!r}") from exc
 

@@ -91,22 +91,21 @@ class RegistryStore:
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``verifier registry stats`` and the about page."""
+        # Rows unpack like tuples; Result.tuples() is deprecated since SQLAlchemy 2.1.
         kinds = Counter(
-            dict(
-                self.session.execute(
+            {
+                kind: count
+                for kind, count in self.session.execute(
                     select(ChannelRow.kind, func.count()).group_by(ChannelRow.kind)
                 )
-                .tuples()
-                .all()
-            )
+            }
         )
-        statuses = dict(
-            self.session.execute(
+        statuses = {
+            status: count
+            for status, count in self.session.execute(
                 select(ChannelRow.status, func.count()).group_by(ChannelRow.status)
             )
-            .tuples()
-            .all()
-        )
+        }
         return {
             "registry_version": self.version(),
             "platforms": self.session.scalar(select(func.count()).select_from(PlatformRow)) or 0,

@@ -21,7 +21,9 @@ EXIT_USAGE = 2
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"verifier: {message}", err=True)
+    # One line, as the contract promises: a YAML parser error, for one, spans several lines.
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    click.echo(f"verifier: {one_line}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -65,7 +67,9 @@ def serve(host: str, port: int, workers: int) -> None:
     """Run the production WSGI server (gunicorn); set up an empty database first."""
     from verifier.web.server import run
 
-    _app(setup=True)  # migrate and load the bundled registry once, before any worker starts
+    # Migrate and load the bundled registry once, before any worker starts; the workers open
+    # their own connections.
+    _app(setup=True).extensions["verifier.engine"].dispose()
     run(host=host, port=port, workers=workers)
 
 
@@ -128,18 +132,20 @@ def check_command(
 
 
 def _human(v: dict[str, Any]) -> str:
-    who = v["platform"] or v["impersonates"]
-    lines = [
-        f"{v['input']}: {v['verdict'].upper()} ({v['risk']})"
-        + (f" · {who['name']} [{who['slug']}]" if who else "")
-    ]
+    """A verdict for a terminal: the verdict and whose it is, then reasons and channels."""
+    head = f"{v['input']}: {v['verdict'].upper()} ({v['risk']})"
+    if v["platform"]:
+        head += f" · {v['platform']['name']} [{v['platform']['slug']}]"
+    if v["impersonates"]:
+        head += f" · presented as {v['impersonates']['name']} [{v['impersonates']['slug']}]"
+    lines = [head]
     if v["normalized"] and v["normalized"] != v["input"]:
         lines.append(f"  normalized: {v['normalized']}")
     lines += [f"  - {r['message']} [{r['code']}]" for r in v["reasons"]]
     if v["official_channels"]:
         lines.append("  official channels:")
         lines += [
-            f"    {c['kind']}: {c['value']}" + (f"  {c['label']}" if c["label"] else "")
+            f"    {c['kind']}: {c['display']}" + (f"  {c['label']}" if c["label"] else "")
             for c in v["official_channels"]
         ]
     return "\n".join(lines)

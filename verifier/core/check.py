@@ -7,19 +7,27 @@ plus the official channels a person should use instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from verifier.core.index import ChannelMatch, Platform, RegistryIndex
 from verifier.core.link import InvalidLink, ParsedLink, normalize_email, normalize_link
 from verifier.core.messages import render
 from verifier.core.normalize import MAX_INPUT_LENGTH, fold, has_control_characters
-from verifier.core.phone import InvalidPhone, ParsedPhone, looks_like_phone, normalize_phone
+from verifier.core.phone import (
+    InvalidPhone,
+    ParsedPhone,
+    display_phone,
+    looks_like_phone,
+    normalize_phone,
+)
 from verifier.core.verdict import OfficialChannel, PlatformRef, Reason, Verdict, risk_for
 
 __all__ = ["KINDS", "check", "detect_kind"]
 
 KINDS = ("phone", "url", "email", "handle")
 _SHORT_FAMILIES = ("95", "96")
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?:/.*)?$")
 
 
 def detect_kind(value: str) -> str | None:
@@ -34,6 +42,8 @@ def detect_kind(value: str) -> str | None:
         return "email"
     if "@" in text and "://" not in text and "/" not in text.partition("@")[0]:
         return "email"
+    if _IPV4.match(text):
+        return "url"  # 192.168.1.1 is made of digits and dots, but it is an address, not a number
     if looks_like_phone(text):
         return "phone"
     if "://" in text or ("." in text and not any(c.isspace() for c in text)):
@@ -65,7 +75,12 @@ class _Judgement:
         shown = self.impersonates or self.platform
         channels = (
             tuple(
-                OfficialChannel(c.kind, c.value, c.label(self.lang))
+                OfficialChannel(
+                    c.kind,
+                    c.value,
+                    c.label(self.lang),
+                    display_phone(c.value) if c.kind == "phone" else c.value,
+                )
                 for c in shown.active_channels()
             )
             if shown
@@ -211,6 +226,9 @@ def _note_link_flags(j: _Judgement, link: ParsedLink, value: str) -> None:
         j.reason("ip_address_host", host=link.host)
     if link.port is not None:
         j.reason("unusual_port", port=link.port)
+    if link.private_suffix:
+        # Anyone can put a page at brand.github.io; the domain proves nothing about the owner.
+        j.reason("free_hosting_suffix", host=link.display_host, suffix=link.suffix)
 
 
 def _userinfo_host(value: str) -> str | None:
@@ -306,6 +324,7 @@ def _judge_matches(
     if not active:
         j.verdict = "retired"
         j.reason("retired_channel", platform=j.name(platform), label=label)
+        _note_claim_mismatch(j, claimed)
         return
     j.verdict = "official"
     common = {"platform": j.name(platform), "source": channel.source}

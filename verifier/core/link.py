@@ -69,6 +69,8 @@ class ParsedLink:
     is_ip: bool = False
     #: True when the host is under a private (hosting) suffix such as github.io.
     private_suffix: bool = False
+    #: The public suffix (``com.cn``, or a private one such as ``github.io``); empty for IPs.
+    suffix: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,9 @@ def normalize_host(raw: str) -> str:
     """
     host = fold(unquote(raw)).rstrip(".").lower()
     if not host:
-        raise InvalidLink("no_host")
+        # "http://" or "https:///x": no host at all. A documented reason code, so that check()
+        # can render it (an undocumented "no_host" made check() raise KeyError).
+        raise InvalidLink("not_a_link")
     try:
         ascii_host = ".".join(_label_to_ascii(label) for label in host.split("."))
     except (UnicodeError, ValueError) as exc:
@@ -159,13 +163,14 @@ def normalize_link(value: str) -> ParsedLink:
         host = normalize_host(raw_host)
         if "." not in host:
             raise InvalidLink("not_a_link")
-    registrable, private = "", False
+    registrable, private, suffix = "", False, ""
     if not is_ip:
         extracted = _EXTRACT.extract_str(host)
         if not extracted.suffix:
             raise InvalidLink("unknown_suffix")
         registrable = extracted.top_domain_under_public_suffix or host
         private = extracted.is_private
+        suffix = extracted.suffix
     if port == _DEFAULT_PORTS.get(scheme):
         port = None
     shown_host = f"[{host}]" if ":" in host else host
@@ -182,6 +187,7 @@ def normalize_link(value: str) -> ParsedLink:
         had_userinfo=had_userinfo,
         is_ip=is_ip,
         private_suffix=private,
+        suffix=suffix,
     )
 
 
@@ -203,7 +209,8 @@ def normalize_email(value: str) -> ParsedEmail:
     if text.lower().startswith("mailto:"):
         text = text[7:]
     local, at, domain = text.rpartition("@")
-    if not at or not local or not domain or any(c.isspace() or c in '<>()[],;:"' for c in local):
+    bad_local = "@" in local or any(c.isspace() or c in '<>()[],;:"' for c in local)
+    if not at or not local or not domain or bad_local:
         raise InvalidLink("not_an_email_address")
     link = normalize_link(domain)
     if link.is_ip or link.normalized != f"http://{link.host}/":

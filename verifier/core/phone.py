@@ -10,14 +10,16 @@ second. Everything else goes through ``phonenumbers`` and comes out as E.164.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from verifier.core.normalize import fold
 
-__all__ = ["InvalidPhone", "ParsedPhone", "looks_like_phone", "normalize_phone"]
+__all__ = ["InvalidPhone", "ParsedPhone", "display_phone", "looks_like_phone", "normalize_phone"]
 
 #: Characters people write between digits: spaces, dashes, dots, brackets, slashes.
 _SEPARATORS = re.compile(r"[\s\-.()\[\]/\u2010-\u2015\u2212]+")
@@ -119,8 +121,11 @@ def normalize_phone(
         raise InvalidPhone("not_a_phone_number")
     international = text.lstrip().startswith("+")
     digits = _SEPARATORS.sub("", text).lstrip("+")
-    if not digits.isdigit():
+    if not digits.isdecimal():
         raise InvalidPhone("not_a_phone_number")
+    # NFKC leaves other scripts' digits (Arabic-Indic "٩٥٥٨٨") alone and libphonenumber reads
+    # them as digits, so the short-number path must too: registry values are ASCII.
+    digits = "".join(str(unicodedata.decimal(c)) for c in digits)
     if len(digits) > 17:
         raise InvalidPhone("too_many_digits")
     if len(digits) < 3:
@@ -169,3 +174,21 @@ def _with_extension(parsed: ParsedPhone, extension: str | None) -> ParsedPhone:
     return ParsedPhone(
         parsed.normalized, parsed.is_short, extension, parsed.region, parsed.emergency
     )
+
+
+@lru_cache(maxsize=65536)
+def display_phone(normalized: str) -> str:
+    """A normalised number written for people: short numbers as they are, others grouped.
+
+    >>> display_phone("+864008208820")
+    '+86 400 820 8820'
+    >>> display_phone("95588")
+    '95588'
+    """
+    if not normalized.startswith("+"):
+        return normalized
+    try:
+        number = phonenumbers.parse(normalized, None)
+    except phonenumbers.NumberParseException:
+        return normalized
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))

@@ -38,11 +38,19 @@ class OfficialChannel:
     """A channel to use instead, as shown in a verdict."""
 
     kind: str
+    #: The normalised value, as in the registry.
     value: str
     label: str
+    #: The value written for people (``+86 400 820 8820``); the same as ``value`` for most kinds.
+    display: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "value": self.value, "label": self.label}
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "label": self.label,
+            "display": self.display or self.value,
+        }
 
 
 def risk_for(verdict: str, concrete_trick: bool = False) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from verifier.web import api, errors, extensions, i18n, pages
+from verifier.web import api, errors, extensions, i18n, pages, security
 from verifier.web.config import ConfigError, load_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health_bp)
     app.register_blueprint(pages.bp)

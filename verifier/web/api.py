@@ -34,6 +34,13 @@ def _text_field(body: dict[str, Any], key: str, *, required: bool = False) -> st
         raise ApiError(400, "bad_field", f"'{key}' must be a string")
     if len(value) > MAX_VALUE_CHARS:
         raise ApiError(413, "too_large", f"'{key}' is longer than {MAX_VALUE_CHARS} characters")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # JSON lets a client send a lone surrogate ("\ud800"); it is not text, and echoing it
+            # back in the verdict's "input" cannot be encoded, which used to answer 500.
+            raise ApiError(400, "bad_field", f"'{key}' is not valid Unicode text") from None
     return value
 
 
@@ -59,7 +66,12 @@ def _json_body() -> dict[str, Any]:
         raise ApiError(
             415, "unsupported_media_type", "send a JSON body (Content-Type: application/json)"
         )
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        # silent=True swallows only ValueError; 100 000 nested "[" (100 kB, well under the body
+        # limit) exhaust the JSON decoder's recursion limit instead, which used to answer 500.
+        body = None
     if not isinstance(body, dict):
         raise ApiError(400, "bad_json", "the body must be a JSON object")
     return body

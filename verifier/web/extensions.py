@@ -30,7 +30,9 @@ class IndexHolder:
         self._refresh = refresh_seconds
         self._lock = threading.Lock()
         self._index: RegistryIndex | None = None
-        self._checked_at = 0.0
+        # Minus infinity, not 0.0: time.monotonic() may count from boot, so on a machine up
+        # for less than ``refresh_seconds`` a 0.0 still looks fresh and invalidate() did nothing.
+        self._checked_at = float("-inf")
 
     def get(self) -> RegistryIndex:
         """The index, refreshed if the registry changed since the last look."""
@@ -48,7 +50,7 @@ class IndexHolder:
 
     def invalidate(self) -> None:
         """Make the next :meth:`get` read the version again (after a local write)."""
-        self._checked_at = 0.0
+        self._checked_at = float("-inf")
 
 
 def init_app(app: Flask) -> None:

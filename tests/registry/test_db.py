@@ -1,0 +1,127 @@
+"""Engine, migrations and first-start set-up (registry/db.py) on real SQLite files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import SMALL_REGISTRY
+from sqlalchemy import Engine, inspect, text
+
+from registry import db
+from registry.db import ensure_ready, make_engine, make_sessionmaker, upgrade
+from registry.files import RegistryData, parse_registry
+from registry.models import Base
+from registry.store import RegistryStore
+
+TABLES = {"alembic_version", "block_entry", "channel", "platform", "registry_meta"}
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a database file that does not exist yet."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    # registry.db offers upgrade() only; downgrades go through the same Alembic configuration.
+    command.downgrade(db._alembic_config(engine), revision)
+
+
+def _state(engine: Engine) -> tuple[int, RegistryData]:
+    with make_sessionmaker(engine)() as session:
+        store = RegistryStore(session)
+        return store.version(), store.data()
+
+
+def test_ensure_ready_sets_up_an_empty_database_once(engine: Engine) -> None:
+    assert _tables(engine) == set()
+    assert ensure_ready(engine) is True
+    assert _tables(engine) == TABLES
+    version, data = _state(engine)
+    assert version == 1
+    # The bundled registry, so a fresh install serves real answers with no other step.
+    assert "icbc" in {p.slug for p in data.platforms}
+    assert len(data.platforms) > 30 and data.blocklist
+    # A second start finds it ready and changes nothing.
+    assert ensure_ready(engine) is False
+    assert _state(engine) == (version, data)
+
+
+def test_ensure_ready_keeps_an_existing_registry(engine: Engine) -> None:
+    upgrade(engine)
+    with make_sessionmaker(engine)() as session:
+        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
+        session.commit()
+    before = _state(engine)
+    assert ensure_ready(engine) is False
+    assert _state(engine) == before
+
+
+def test_ensure_ready_keeps_a_registry_that_was_emptied_on_purpose(engine: Engine) -> None:
+    upgrade(engine)
+    with make_sessionmaker(engine)() as session:
+        store = RegistryStore(session)
+        store.import_data(parse_registry(SMALL_REGISTRY), replace=True)
+        store.import_data(RegistryData((), ()), replace=True)
+        session.commit()
+    # Empty, but not new: the version says someone chose this.
+    assert ensure_ready(engine) is False
+    assert _state(engine) == (2, RegistryData((), ()))
+
+
+def test_upgrade_from_empty_creates_the_schema_and_version_row(engine: Engine) -> None:
+    upgrade(engine)
+    assert _tables(engine) == TABLES
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, version FROM registry_meta")).all() == [(1, 0)]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    # Upgrading an up-to-date database is a no-op.
+    upgrade(engine)
+    assert _tables(engine) == TABLES
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    upgrade(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_base_then_upgrade_again(engine: Engine) -> None:
+    upgrade(engine)
+    _downgrade(engine, "base")
+    assert _tables(engine) == {"alembic_version"}
+    upgrade(engine)
+    assert _tables(engine) == TABLES
+    # And the schema still works end to end.
+    with make_sessionmaker(engine)() as session:
+        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
+        session.commit()
+    assert _state(engine)[0] == 1
+
+
+def test_sqlite_foreign_keys_are_enforced(engine: Engine) -> None:
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_make_engine_creates_the_folder(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "verifier.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    assert path.is_file()

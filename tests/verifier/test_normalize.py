@@ -1,0 +1,76 @@
+"""Unicode folding (verifier/core/normalize.py): what every parser sees before it parses."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifier.core.normalize import MAX_INPUT_LENGTH, fold, has_control_characters
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        # Full-width digits, as typed with a Chinese input method.
+        ("９５５８８", "95588"),
+        # Full-width letters and the full-width full stop.
+        ("ｉｃｂｃ．ｃｏｍ．ｃｎ", "icbc.com.cn"),
+        # The ideographic full stop that phones insert in Chinese text.
+        ("icbc。com。cn", "icbc.com.cn"),
+        # The half-width ideographic full stop.
+        ("icbc｡com｡cn", "icbc.com.cn"),
+        # A zero-width space splitting a number so that naive matching misses it.
+        ("955\u200b88", "95588"),
+        # Zero-width joiner and non-joiner, word joiner and BOM.
+        ("\ufeff95\u200c5\u200d8\u20608", "95588"),
+        # Bidi overrides that make "moc.kab" display as "bak.com".
+        ("\u202ebak.com\u202c", "bak.com"),
+        # Bidi isolates.
+        ("\u2066icbc.com.cn\u2069", "icbc.com.cn"),
+        # A soft hyphen inside a brand name.
+        ("ic\u00adbc.com.cn", "icbc.com.cn"),
+        # Surrounding white space, including the ideographic space (NFKC makes it a space).
+        ("\u3000 95588 \t", "95588"),
+        # Inner white space is kept: parsers decide what it means.
+        ("010 6552 9988", "010 6552 9988"),
+        # Plain ASCII is left alone.
+        ("https://www.icbc.com.cn/x", "https://www.icbc.com.cn/x"),
+        # Empty stays empty.
+        ("", ""),
+    ],
+)
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # NUL from a broken encoding.
+        ("95\x00588", True),
+        # Another C0 control character.
+        ("\x1b[31m95588", True),
+        # A C1 control character.
+        ("95588\x85", True),
+        # DEL.
+        ("95588\x7f", True),
+        # A lone surrogate, which cannot be encoded at all.
+        ("\ud800", True),
+        # A tab is a control character too (callers strip surrounding white space first).
+        ("a\tb", True),
+        # Full-width digits are not control characters.
+        ("９５５８８", False),
+        # Zero-width and bidi characters are format characters, removed by fold instead.
+        ("\u200b\u202e", False),
+        # Chinese text.
+        ("中国工商银行", False),
+        # Empty.
+        ("", False),
+    ],
+)
+def test_has_control_characters(value: str, expected: bool) -> None:
+    assert has_control_characters(value) is expected
+
+
+def test_max_input_length_is_generous_but_bounded() -> None:
+    # Long enough for any real URL people paste, short enough to refuse 10 kB junk.
+    assert 1024 <= MAX_INPUT_LENGTH < 10_000
