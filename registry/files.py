@@ -70,7 +70,12 @@ def load_registry_file(path: str | Path) -> RegistryData:
         raise RegistryFileError(
             f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"
         ) from exc
-    return parse_registry(raw)
+    except RecursionError as exc:
+        raise RegistryFileError(f"{path}: nested too deeply") from exc
+    try:
+        return parse_registry(raw)
+    except RegistryFileError as exc:
+        raise RegistryFileError(f"{path}: {exc}") from None
 
 
 def parse_registry(raw: Any) -> RegistryData:

