@@ -1,137 +1,26 @@
 """Shared fixtures: a small, hand-built registry and an app on a fresh database per test.
 
-Core and web tests use the small registry below, never the shipped data, so that a data update
-cannot break a logic test. Tests of the bundled data itself load it explicitly.
+Core and web tests use the small registry of small_registry.py, never the shipped data, so that
+a data update cannot break a logic test. Tests of the bundled data itself load it explicitly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from small_registry import SMALL_REGISTRY
 
 from registry.files import parse_registry
 from registry.store import RegistryStore
 from verifier.core.index import RegistryIndex
 from verifier.web import create_app
 from verifier.web.extensions import app_session
-
-SOURCE = "https://example.org/source"
-
-#: A tiny registry in the file format: enough platforms to exercise every verdict.
-SMALL_REGISTRY: dict[str, Any] = {
-    "platforms": [
-        {
-            "slug": "icbc",
-            "name": {"zh": "中国工商银行", "en": "ICBC"},
-            "aliases": ["工行", "ICBC"],
-            "category": "bank",
-            "country": "CN",
-            "phone_support": "listed",
-            "channels": [
-                {
-                    "kind": "phone",
-                    "value": "95588",
-                    "label": {"zh": "客服热线", "en": "Hotline"},
-                    "source": SOURCE,
-                    "verified_on": "2026-11-01",
-                },
-                {
-                    "kind": "phone",
-                    "value": "+86 400 000 1234",
-                    "label": {"zh": "旧热线", "en": "Old line"},
-                    "status": "retired",
-                    "source": SOURCE,
-                    "verified_on": "2026-11-01",
-                },
-                {
-                    "kind": "domain",
-                    "value": "icbc.com.cn",
-                    "label": {"zh": "官网", "en": "Website"},
-                    "source": SOURCE,
-                    "verified_on": "2026-11-01",
-                },
-                {
-                    "kind": "email",
-                    "value": "service@icbc.com.cn",
-                    "source": SOURCE,
-                    "verified_on": "2026-11-01",
-                },
-            ],
-        },
-        {
-            "slug": "wechat-pay",
-            "name": {"zh": "微信支付", "en": "WeChat Pay"},
-            "category": "payment",
-            "phone_support": "listed",
-            "channels": [
-                {"kind": "phone", "value": "95017", "source": SOURCE, "verified_on": "2026-11-01"},
-                {
-                    "kind": "domain",
-                    "value": "pay.weixin.qq.com",
-                    "scope": "exact",
-                    "source": SOURCE,
-                    "verified_on": "2026-11-01",
-                },
-            ],
-        },
-        {
-            "slug": "china-post",
-            "name": {"zh": "中国邮政", "en": "China Post"},
-            "category": "logistics",
-            "phone_support": "listed",
-            "channels": [
-                {"kind": "phone", "value": "11185", "source": SOURCE, "verified_on": "2026-11-01"},
-                {"kind": "phone", "value": "11183", "source": SOURCE, "verified_on": "2026-11-01"},
-            ],
-        },
-        {
-            "slug": "anti-fraud",
-            "name": {"zh": "反诈专线", "en": "Anti-fraud line"},
-            "category": "government",
-            "phone_support": "listed",
-            "channels": [
-                {"kind": "phone", "value": "96110", "source": SOURCE, "verified_on": "2026-11-01"}
-            ],
-        },
-        {
-            "slug": "pinduoduo",
-            "name": {"zh": "拼多多", "en": "Pinduoduo"},
-            "category": "ecommerce",
-            "phone_support": "unknown",
-            "channels": [
-                {
-                    "kind": "domain",
-                    "value": "pinduoduo.com",
-                    "source": SOURCE,
-                    "verified_on": "2026-11-01",
-                },
-            ],
-        },
-    ],
-    "blocklist": [
-        {
-            "kind": "domain",
-            "value": "hk.alipayc05.cc",
-            "impersonates": "icbc",
-            "evidence": "https://example.org/notice",
-            "added_on": "2026-11-02",
-        },
-        {
-            "kind": "phone",
-            "value": "+86 400 999 8888",
-            "impersonates": "pinduoduo",
-            "evidence": "https://example.org/report",
-            "added_on": "2026-11-02",
-        },
-    ],
-}
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import SMALL_REGISTRY
+from small_registry import SMALL_REGISTRY
 
 from registry.db import BUNDLED_REGISTRY
 from registry.files import load_registry_file, parse_registry

@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import SMALL_REGISTRY
+from small_registry import SMALL_REGISTRY
 from sqlalchemy import Engine, inspect, text
 
 from registry import db

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SMALL_REGISTRY
+from small_registry import SMALL_REGISTRY
 
 from registry.files import (
     RegistryData,

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from conftest import SMALL_REGISTRY
 from flask import Flask
 from flask.testing import FlaskClient
+from small_registry import SMALL_REGISTRY
 from werkzeug.test import TestResponse
 
 from registry.files import parse_registry

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import SMALL_REGISTRY, SOURCE
 from flask import Flask
 from flask.testing import FlaskClient
+from small_registry import SMALL_REGISTRY, SOURCE
 
 from registry.files import parse_registry
 from registry.store import RegistryStore

@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REGISTRY
 from flask import Flask
 from flask.testing import FlaskClient
+from small_registry import SMALL_REGISTRY
 from werkzeug.test import TestResponse
 
 import verifier

@@ -1,0 +1,119 @@
+"""A tiny registry in the file format: enough platforms to exercise every verdict.
+
+Core and web tests use it instead of the shipped data, so a data update cannot break a logic
+test. Importable from any test module (``pythonpath = ["tests"]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SOURCE = "https://example.org/source"
+
+SMALL_REGISTRY: dict[str, Any] = {
+    "platforms": [
+        {
+            "slug": "icbc",
+            "name": {"zh": "中国工商银行", "en": "ICBC"},
+            "aliases": ["工行", "ICBC"],
+            "category": "bank",
+            "country": "CN",
+            "phone_support": "listed",
+            "channels": [
+                {
+                    "kind": "phone",
+                    "value": "95588",
+                    "label": {"zh": "客服热线", "en": "Hotline"},
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+                {
+                    "kind": "phone",
+                    "value": "+86 400 000 1234",
+                    "label": {"zh": "旧热线", "en": "Old line"},
+                    "status": "retired",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+                {
+                    "kind": "domain",
+                    "value": "icbc.com.cn",
+                    "label": {"zh": "官网", "en": "Website"},
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+                {
+                    "kind": "email",
+                    "value": "service@icbc.com.cn",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+            ],
+        },
+        {
+            "slug": "wechat-pay",
+            "name": {"zh": "微信支付", "en": "WeChat Pay"},
+            "category": "payment",
+            "phone_support": "listed",
+            "channels": [
+                {"kind": "phone", "value": "95017", "source": SOURCE, "verified_on": "2026-11-01"},
+                {
+                    "kind": "domain",
+                    "value": "pay.weixin.qq.com",
+                    "scope": "exact",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+            ],
+        },
+        {
+            "slug": "china-post",
+            "name": {"zh": "中国邮政", "en": "China Post"},
+            "category": "logistics",
+            "phone_support": "listed",
+            "channels": [
+                {"kind": "phone", "value": "11185", "source": SOURCE, "verified_on": "2026-11-01"},
+                {"kind": "phone", "value": "11183", "source": SOURCE, "verified_on": "2026-11-01"},
+            ],
+        },
+        {
+            "slug": "anti-fraud",
+            "name": {"zh": "反诈专线", "en": "Anti-fraud line"},
+            "category": "government",
+            "phone_support": "listed",
+            "channels": [
+                {"kind": "phone", "value": "96110", "source": SOURCE, "verified_on": "2026-11-01"}
+            ],
+        },
+        {
+            "slug": "pinduoduo",
+            "name": {"zh": "拼多多", "en": "Pinduoduo"},
+            "category": "ecommerce",
+            "phone_support": "unknown",
+            "channels": [
+                {
+                    "kind": "domain",
+                    "value": "pinduoduo.com",
+                    "source": SOURCE,
+                    "verified_on": "2026-11-01",
+                },
+            ],
+        },
+    ],
+    "blocklist": [
+        {
+            "kind": "domain",
+            "value": "hk.alipayc05.cc",
+            "impersonates": "icbc",
+            "evidence": "https://example.org/notice",
+            "added_on": "2026-11-02",
+        },
+        {
+            "kind": "phone",
+            "value": "+86 400 999 8888",
+            "impersonates": "pinduoduo",
+            "evidence": "https://example.org/report",
+            "added_on": "2026-11-02",
+        },
+    ],
+}
