@@ -441,7 +441,7 @@ def _codes_raised_in_core() -> set[str]:
     """Every reason code the core can emit, read from its source.
 
     Codes reach a verdict through ``.reason("…")``, ``InvalidPhone("…")``, ``InvalidLink("…")``
-    (whose code check() renders), and the input checks of ``_unusable``.
+    (whose code check() renders), and the input checks of ``_usable_text``.
     """
     emitters = {"reason", "InvalidPhone", "InvalidLink", "render"}
     found: set[str] = set()
@@ -453,12 +453,14 @@ def _codes_raised_in_core() -> set[str]:
                 first = node.args[0]
                 if name in emitters and isinstance(first, ast.Constant):
                     found.add(str(first.value))
-            elif isinstance(node, ast.FunctionDef) and node.name == "_unusable":
+            elif isinstance(node, ast.FunctionDef) and node.name == "_usable_text":
+                # It returns (text, code): every non-empty string constant it returns is a code.
                 found |= {
-                    str(n.value.value)
-                    for n in ast.walk(node)
-                    if isinstance(n, ast.Return) and isinstance(n.value, ast.Constant)
-                    if n.value.value is not None
+                    str(c.value)
+                    for r in ast.walk(node)
+                    if isinstance(r, ast.Return) and r.value is not None
+                    for c in ast.walk(r.value)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value
                 }
             elif (
                 isinstance(node, ast.Assign)
@@ -708,7 +710,7 @@ def test_index_lookups() -> None:
     assert index.blocked_host("example.com") is None
 
 
-def test_known_short_holds_only_short_phone_numbers() -> None:
+def test_known_phones_holds_every_listed_and_blocked_phone_number() -> None:
     index = RegistryIndex.build(
         [
             Platform(
@@ -722,9 +724,11 @@ def test_known_short_holds_only_short_phone_numbers() -> None:
                     Channel("app", "12345"),
                 ),
             )
-        ]
+        ],
+        [BlockEntry("phone", "+864009998888"), BlockEntry("domain", "12345.cn")],
     )
-    assert index.known_short == frozenset({"95588", "11185"})
+    # Phone values only, short and E.164, channels and blocklist alike; never domains or apps.
+    assert index.known_phones == frozenset({"95588", "11185", "+864008208820", "+864009998888"})
 
 
 def test_platform_and_channel_helpers() -> None:

@@ -146,7 +146,7 @@ def test_known_short_numbers_count_even_without_libphonenumber_data() -> None:
     # Once the registry lists it as a short number, every writing of it stays short.
     known = frozenset({"10107888"})
     for written in ("10107888", "86 10107888", "+86 10107888"):
-        parsed = normalize_phone(written, known_short=known)
+        parsed = normalize_phone(written, known=known)
         assert (parsed.normalized, parsed.is_short) == ("10107888", True), written
 
 
@@ -295,5 +295,5 @@ def test_invalid_numbers_are_judged_invalid(
 
 def test_known_short_numbers_of_the_index_are_used(small_index: RegistryIndex) -> None:
     # The index hands its short numbers to the parser, so "+86 11185" is not a landline.
-    assert {"95588", "11183", "11185", "96110", "95017"} <= small_index.known_short
+    assert {"95588", "11183", "11185", "96110", "95017"} <= small_index.known_phones
     assert check("+86 11185", small_index).normalized == "11185"

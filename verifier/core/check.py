@@ -19,7 +19,7 @@ from verifier.core.phone import (
     ParsedPhone,
     display_phone,
     looks_like_phone,
-    normalize_phone,
+    parse_folded_phone,
 )
 from verifier.core.verdict import OfficialChannel, PlatformRef, Reason, Verdict, risk_for
 
@@ -36,7 +36,10 @@ def detect_kind(value: str) -> str | None:
     >>> detect_kind("400-820-8820"), detect_kind("icbc.com.cn"), detect_kind("a@b.cn")
     ('phone', 'url', 'email')
     """
-    text = fold(value)
+    return _detect_folded(fold(value))
+
+
+def _detect_folded(text: str) -> str | None:
     lowered = text.lower()
     if lowered.startswith("mailto:"):
         return "email"
@@ -73,19 +76,7 @@ class _Judgement:
 
     def finish(self, value: str, kind: str, normalized: str | None) -> Verdict:
         shown = self.impersonates or self.platform
-        channels = (
-            tuple(
-                OfficialChannel(
-                    c.kind,
-                    c.value,
-                    c.label(self.lang),
-                    display_phone(c.value) if c.kind == "phone" else c.value,
-                )
-                for c in shown.active_channels()
-            )
-            if shown
-            else ()
-        )
+        channels = _official_channels(self.index, shown, self.lang) if shown else ()
         return Verdict(
             input=value,
             kind=kind,
@@ -98,6 +89,26 @@ class _Judgement:
             official_channels=channels,
             registry_version=self.index.version,
         )
+
+
+def _official_channels(
+    index: RegistryIndex, platform: Platform, lang: str
+) -> tuple[OfficialChannel, ...]:
+    """What to use instead, as shown in a verdict; kept with the snapshot, since most checks
+    name one of a few popular platforms."""
+
+    def build() -> tuple[OfficialChannel, ...]:
+        return tuple(
+            OfficialChannel(
+                c.kind,
+                c.value,
+                c.label(lang),
+                display_phone(c.value) if c.kind == "phone" else c.value,
+            )
+            for c in platform.active_channels()
+        )
+
+    return index.memo(("official_channels", platform.slug, lang), build)
 
 
 def _ref(platform: Platform | None, lang: str) -> PlatformRef | None:
@@ -130,9 +141,10 @@ def check(
     if claimed and claimed_platform is None:
         judgement.reason("unknown_platform", slug=claimed)
     guessed = kind if kind in KINDS else None
-    problem = _unusable(value)
+    # Folded once here; every parser below works on the folded text.
+    text, problem = _usable_text(value)
     if problem is None and guessed is None:
-        guessed = detect_kind(value)
+        guessed = _detect_folded(text)
         if guessed is None:
             problem = "unrecognised_input"
     if problem is not None:
@@ -141,18 +153,18 @@ def check(
         return judgement.finish(value, guessed or _fallback_kind(value), None)
     assert guessed is not None  # noqa: S101 -- narrowed above; keeps mypy exact
     judge = _JUDGES[guessed]
-    normalized = judge(value, judgement, region, claimed_platform)
+    normalized = judge(text, judgement, region, claimed_platform)
     return judgement.finish(value, guessed, normalized)
 
 
-def _unusable(value: str) -> str | None:
+def _usable_text(value: str) -> tuple[str, str | None]:
+    """The folded value, or the reason it cannot be judged."""
     if len(value) > MAX_INPUT_LENGTH:
-        return "input_too_long"
+        return "", "input_too_long"
     if has_control_characters(value.strip()):
-        return "control_characters"
-    if not fold(value):
-        return "empty_input"
-    return None
+        return "", "control_characters"
+    text = fold(value)
+    return text, (None if text else "empty_input")
 
 
 def _fallback_kind(value: str) -> str:
@@ -160,9 +172,9 @@ def _fallback_kind(value: str) -> str:
     return "phone" if value and digits * 2 >= len(value.strip() or "x") else "url"
 
 
-def _judge_phone(value: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
+def _judge_phone(text: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
     try:
-        parsed = normalize_phone(value, region, j.index.known_short)
+        parsed = parse_folded_phone(text, region, j.index.known_phones)
     except InvalidPhone as exc:
         j.verdict = "invalid"
         j.reason(exc.code)
@@ -194,14 +206,14 @@ def _explain_number_type(j: _Judgement, parsed: ParsedPhone) -> None:
         j.reason("business_number_anyone_can_rent")
 
 
-def _judge_link(value: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
+def _judge_link(text: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
     try:
-        link = normalize_link(value)
+        link = normalize_link(text)
     except InvalidLink as exc:
         j.verdict = "invalid"
         j.reason(exc.code)
         return None
-    _note_link_flags(j, link, value)
+    _note_link_flags(j, link, text)
     if _blocklisted(j, "url", link.normalized) or _blocklisted_host(j, link.host):
         return link.normalized
     matches = j.index.domain_channels(link.host)
@@ -231,8 +243,7 @@ def _note_link_flags(j: _Judgement, link: ParsedLink, value: str) -> None:
         j.reason("free_hosting_suffix", host=link.display_host, suffix=link.suffix)
 
 
-def _userinfo_host(value: str) -> str | None:
-    text = fold(value)
+def _userinfo_host(text: str) -> str | None:
     netloc = text.split("://", 1)[-1].split("/", 1)[0]
     userinfo = netloc.rpartition("@")[0].split(":", 1)[0]
     try:
@@ -241,9 +252,9 @@ def _userinfo_host(value: str) -> str | None:
         return None
 
 
-def _judge_email(value: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
+def _judge_email(text: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
     try:
-        email = normalize_email(value)
+        email = normalize_email(text)
     except InvalidLink as exc:
         j.verdict = "invalid"
         j.reason(exc.code if exc.code == "not_an_email_address" else "not_an_email_address")
@@ -266,8 +277,8 @@ def _judge_email(value: str, j: _Judgement, region: str, claimed: Platform | Non
     return email.normalized
 
 
-def _judge_handle(value: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
-    handle = fold(value).lstrip("@").lower()
+def _judge_handle(text: str, j: _Judgement, region: str, claimed: Platform | None) -> str | None:
+    handle = text.lstrip("@").lower()
     matches = j.index.channels("wechat", handle) + j.index.channels("weibo", handle)
     if matches:
         _judge_matches(j, matches, claimed, "handle")

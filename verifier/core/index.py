@@ -6,10 +6,13 @@ never queries a database: it looks values up in the dictionaries prepared here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 __all__ = ["BlockEntry", "Channel", "ChannelMatch", "Platform", "RegistryIndex"]
+
+T = TypeVar("T")
 
 CHANNEL_KINDS = ("phone", "domain", "email", "wechat", "weibo", "app")
 BLOCK_KINDS = ("phone", "domain", "url")
@@ -106,8 +109,11 @@ class RegistryIndex:
         default_factory=dict, repr=False
     )
     _blocked: dict[tuple[str, str], BlockEntry] = field(default_factory=dict, repr=False)
-    #: Short service numbers the registry lists: valid even where libphonenumber has no data.
-    known_short: frozenset[str] = frozenset()
+    #: Phone values the registry lists (short digits and E.164), on channels or the blocklist:
+    #: valid without asking libphonenumber, which has no data for some real short numbers.
+    known_phones: frozenset[str] = frozenset()
+    #: Values derived from this snapshot on first use (see :meth:`memo`).
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -128,10 +134,23 @@ class RegistryIndex:
             _by_slug={p.slug: p for p in platforms},
             _by_value={k: tuple(v) for k, v in by_value.items()},
             _blocked={(b.kind, b.value): b for b in blocklist},
-            known_short=frozenset(
-                value for kind, value in by_value if kind == "phone" and value.isdigit()
+            known_phones=frozenset(
+                [value for kind, value in by_value if kind == "phone"]
+                + [b.value for b in blocklist if b.kind == "phone"]
             ),
         )
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` for the life of this snapshot.
+
+        The snapshot never changes, so anything derived from it stays true; a registry change
+        builds a new index and so starts an empty memo.
+        """
+        try:
+            value: T = self._memo[key]
+        except KeyError:
+            value = self._memo.setdefault(key, compute())
+        return value
 
     def platform(self, slug: str) -> Platform | None:
         """The platform called ``slug``, or None."""

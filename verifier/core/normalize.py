@@ -8,6 +8,7 @@ Folding removes all of that before any parser sees the value.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["MAX_INPUT_LENGTH", "fold", "has_control_characters"]
@@ -25,6 +26,9 @@ _INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+
+# Unicode categories Cc (C0, DEL, C1) and Cs (surrogates), as one character class.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 _TRANSLATION = {ord(k): v for k, v in _DOTS.items()} | {ord(c): None for c in _INVISIBLE}
 
@@ -45,8 +49,4 @@ def fold(value: str) -> str:
 
 def has_control_characters(value: str) -> bool:
     """True when ``value`` holds a C0/C1 control character, a lone surrogate or a NUL."""
-    for char in value:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cs"):
-            return True
-    return False
+    return _CONTROL.search(value) is not None

@@ -19,7 +19,14 @@ from phonenumbers import shortnumberinfo
 
 from verifier.core.normalize import fold
 
-__all__ = ["InvalidPhone", "ParsedPhone", "display_phone", "looks_like_phone", "normalize_phone"]
+__all__ = [
+    "InvalidPhone",
+    "ParsedPhone",
+    "display_phone",
+    "looks_like_phone",
+    "normalize_phone",
+    "parse_folded_phone",
+]
 
 #: Characters people write between digits: spaces, dashes, dots, brackets, slashes.
 _SEPARATORS = re.compile(r"[\s\-.()\[\]/\u2010-\u2015\u2212]+")
@@ -74,6 +81,8 @@ class ParsedPhone:
 
 def looks_like_phone(value: str) -> bool:
     """True when ``value`` (already folded) is made only of digits and phone punctuation."""
+    if _PHONE_CHARS.match(value):
+        return any(c.isdigit() for c in value)
     body = _EXTENSION.sub("", value)
     if body.lower().startswith("tel:"):
         body = body[4:]
@@ -95,12 +104,13 @@ def _short_number(digits: str, region: str) -> ParsedPhone | None:
 
 
 def normalize_phone(
-    value: str, region: str = "CN", known_short: frozenset[str] = frozenset()
+    value: str, region: str = "CN", known: frozenset[str] = frozenset()
 ) -> ParsedPhone:
     """Parse ``value`` into a :class:`ParsedPhone`, or raise :class:`InvalidPhone`.
 
-    ``region`` is used for numbers written without a country code. ``known_short`` holds short
-    numbers the registry lists, which count as valid even where libphonenumber has no data.
+    ``region`` is used for numbers written without a country code. ``known`` holds the phone
+    values the registry lists (short digits and E.164): they count as valid without asking
+    libphonenumber, which has no data for some real short numbers (11183, 11185).
 
     >>> normalize_phone("+86 95588").normalized
     '95588'
@@ -109,16 +119,23 @@ def normalize_phone(
     >>> normalize_phone("０２１-９６１１０").local_short
     '96110'
     """
-    text = fold(value)
-    if text.lower().startswith("tel:"):
+    return parse_folded_phone(fold(value), region, known)
+
+
+def parse_folded_phone(
+    text: str, region: str = "CN", known: frozenset[str] = frozenset()
+) -> ParsedPhone:
+    """:func:`normalize_phone` for text already passed through :func:`fold` (the hot path)."""
+    if text[:4].lower() == "tel:":
         text = text[4:].strip()
     extension = None
-    found = _EXTENSION.search(text)
-    if found and found.start() > 0:
-        extension = found.group(1)
-        text = text[: found.start()]
-    if not text or not _PHONE_CHARS.match(text):
-        raise InvalidPhone("not_a_phone_number")
+    if not _PHONE_CHARS.match(text):  # only then can an extension ("转 801", "#3") follow
+        found = _EXTENSION.search(text)
+        if found and found.start() > 0:
+            extension = found.group(1)
+            text = text[: found.start()]
+        if not text or not _PHONE_CHARS.match(text):
+            raise InvalidPhone("not_a_phone_number")
     international = text.lstrip().startswith("+")
     digits = _SEPARATORS.sub("", text).lstrip("+")
     if not digits.isdecimal():
@@ -137,34 +154,59 @@ def normalize_phone(
     if not international and region == "CN" and digits.startswith("86"):
         rest = digits[2:]
         # "86 95588" or "8613800138000": a country code written without its "+".
-        if _CN_SHORT.match(rest) or rest in known_short or (len(digits) == 13 and rest[0] == "1"):
+        if _CN_SHORT.match(rest) or rest in known or (len(digits) == 13 and rest[0] == "1"):
             digits, international = rest, False
     if international and digits.startswith("86"):
         national = digits[2:].lstrip("0")  # "+86 (0)10 …": the trunk zero is not dialled
-        if _CN_SHORT.match(national) or national in known_short:
+        if _CN_SHORT.match(national) or national in known:
             return _with_extension(ParsedPhone(national, True, region="CN"), extension)
         digits, international = national, False
         region = "CN"
     if not international:
-        if digits in known_short:
+        if digits in known:
             return _with_extension(ParsedPhone(digits, True, region=region), extension)
         short = _short_number(digits, region)
         if short is not None:
             return _with_extension(short, extension)
+        if region == "CN":
+            fast = _cn_national(digits, extension, known)
+            if fast is not None:
+                return fast
     try:
         number = phonenumbers.parse("+" + digits if international else digits, region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhone("not_a_phone_number") from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone("not_a_valid_number")
-    number_region = phonenumbers.region_code_for_number(number)
+    return _long_number(number, extension)
+
+
+def _cn_national(digits: str, extension: str | None, known: frozenset[str]) -> ParsedPhone | None:
+    """Mainland numbers without a country code, the common case, without a full parse.
+
+    A plain mainland number is the digits after the trunk zero; building the PhoneNumber
+    directly costs a fraction of ``phonenumbers.parse``. Anything this does not accept (IP-call
+    prefixes such as 17951, odd writings) falls through to the full parser, so no number that
+    libphonenumber would accept is lost.
+    """
+    national = digits[1:] if digits[0] == "0" else digits
+    if not national or national[0] == "0":
+        return None
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
+    if "+86" + national in known or phonenumbers.is_valid_number_for_region(number, "CN"):
+        return _long_number(number, extension)
+    return None
+
+
+def _long_number(number: phonenumbers.PhoneNumber, extension: str | None) -> ParsedPhone:
     national = str(number.national_number)
-    local = _CN_AREA_LOCAL.match(national) if number.country_code == 86 else None
+    cn = number.country_code == 86
+    local = _CN_AREA_LOCAL.match(national) if cn else None
     return ParsedPhone(
         normalized=f"+{number.country_code}{national}",
         is_short=False,
         extension=extension,
-        region=number_region,
+        region="CN" if cn else phonenumbers.region_code_for_number(number),
         local_short=local.group(2) if local else None,
         number=number,
     )
