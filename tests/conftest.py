@@ -14,13 +14,10 @@ import yaml
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import SMALL_REGISTRY
+from small_registry import SMALL_REGISTRY, small_registry_app
 
 from registry.files import parse_registry
-from registry.store import RegistryStore
 from verifier.core.index import RegistryIndex
-from verifier.web import create_app
-from verifier.web.extensions import app_session
 
 
 @pytest.fixture
@@ -47,12 +44,8 @@ def database_url(tmp_path: Path) -> str:
 def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """An app on a fresh database holding the small registry (not the bundled one)."""
     monkeypatch.setenv("VERIFIER_DATABASE_URL", database_url)
-    app = create_app({"VERIFIER_ENV": "testing", "VERIFIER_INDEX_REFRESH_SECONDS": 0})
-    with app_session(app) as session:
-        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
-        session.commit()
-    yield app
-    app.extensions["verifier.engine"].dispose()
+    with small_registry_app(database_url) as app:
+        yield app
 
 
 @pytest.fixture

@@ -6,7 +6,32 @@ test. Importable from any test module (``pythonpath = ["tests"]`` in pyproject.t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from flask import Flask
+
+from registry.files import parse_registry
+from registry.store import RegistryStore
+from verifier.web import create_app
+from verifier.web.extensions import app_session
+
+#: The keys of the verdict object, exactly as CONTRACT.md lists them.
+VERDICT_KEYS = frozenset(
+    {
+        "input",
+        "kind",
+        "normalized",
+        "verdict",
+        "risk",
+        "platform",
+        "impersonates",
+        "reasons",
+        "official_channels",
+        "registry_version",
+    }
+)
 
 SOURCE = "https://example.org/source"
 
@@ -117,3 +142,22 @@ SMALL_REGISTRY: dict[str, Any] = {
         },
     ],
 }
+
+
+@contextmanager
+def small_registry_app(database_url: str) -> Iterator[Flask]:
+    """An app on a fresh database at ``database_url`` holding the small registry."""
+    app = create_app(
+        {
+            "VERIFIER_ENV": "testing",
+            "VERIFIER_DATABASE_URL": database_url,
+            "VERIFIER_INDEX_REFRESH_SECONDS": 0,
+        }
+    )
+    with app_session(app) as session:
+        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
+        session.commit()
+    try:
+        yield app
+    finally:
+        app.extensions["verifier.engine"].dispose()

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from small_registry import SMALL_REGISTRY
+from small_registry import SMALL_REGISTRY, VERDICT_KEYS
 
 from registry.db import BUNDLED_REGISTRY
 from registry.files import load_registry_file, parse_registry
@@ -31,19 +31,6 @@ from registry.store import RegistryStore
 from verifier.cli import main
 from verifier.web import create_app
 from verifier.web.extensions import app_session
-
-VERDICT_FIELDS = {
-    "input",
-    "kind",
-    "normalized",
-    "verdict",
-    "risk",
-    "platform",
-    "impersonates",
-    "reasons",
-    "official_channels",
-    "registry_version",
-}
 
 
 def _sqlite_path(url: str) -> Path:
@@ -136,7 +123,7 @@ def test_check_json_on_a_fresh_database_uses_the_bundled_registry(runner: CliRun
         "12345678901234567890",
     ]
     for verdict in verdicts:
-        assert set(verdict) >= VERDICT_FIELDS
+        assert set(verdict) >= VERDICT_KEYS
     icbc, alipay, junk = verdicts
     assert (icbc["kind"], icbc["normalized"], icbc["verdict"], icbc["risk"]) == (
         "phone",

@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 import pytest
+from small_registry import VERDICT_KEYS
 
 import verifier.core
 from verifier.core.check import KINDS, check, detect_kind
@@ -20,20 +21,6 @@ from verifier.core.messages import REASON_MESSAGES, render
 from verifier.core.verdict import RISKS, VERDICTS, Verdict, risk_for
 
 CORE = Path(verifier.core.__file__).parent
-
-#: The keys of the verdict object, exactly as CONTRACT.md lists them.
-VERDICT_KEYS = {
-    "input",
-    "kind",
-    "normalized",
-    "verdict",
-    "risk",
-    "platform",
-    "impersonates",
-    "reasons",
-    "official_channels",
-    "registry_version",
-}
 
 
 def _codes(result: Verdict) -> list[str]:

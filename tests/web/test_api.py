@@ -14,26 +14,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import SMALL_REGISTRY
+from small_registry import VERDICT_KEYS, small_registry_app
 from werkzeug.test import TestResponse
 
-from registry.files import parse_registry
 from registry.store import RegistryStore
-from verifier.web import create_app
 from verifier.web.extensions import app_session
 
-VERDICT_FIELDS = {
-    "input",
-    "kind",
-    "normalized",
-    "verdict",
-    "risk",
-    "platform",
-    "impersonates",
-    "reasons",
-    "official_channels",
-    "registry_version",
-}
 ICBC = {"slug": "icbc", "name": "中国工商银行"}
 JSON = "application/json"
 
@@ -42,18 +28,8 @@ JSON = "application/json"
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
     url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'api.sqlite3'}"
-    app = create_app(
-        {
-            "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": url,
-            "VERIFIER_INDEX_REFRESH_SECONDS": 0,
-        }
-    )
-    with app_session(app) as session:
-        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
-        session.commit()
-    yield app
-    app.extensions["verifier.engine"].dispose()
+    with small_registry_app(url) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +58,7 @@ def verdict_of(response: TestResponse) -> dict[str, Any]:
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == JSON
     body: dict[str, Any] = response.get_json()
-    assert set(body) >= VERDICT_FIELDS
+    assert set(body) >= VERDICT_KEYS
     return body
 
 
@@ -303,7 +279,7 @@ def test_batch_mixes_strings_and_objects_in_input_order(client: FlaskClient) -> 
         "lookalike",
         "official",
     ]
-    assert all(set(r) >= VERDICT_FIELDS for r in results)
+    assert all(set(r) >= VERDICT_KEYS for r in results)
     assert results[4]["platform"]["slug"] == "wechat-pay"
 
 

@@ -14,28 +14,11 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import SMALL_REGISTRY
+from small_registry import VERDICT_KEYS, small_registry_app
 from werkzeug.test import TestResponse
 
-from registry.files import parse_registry
-from registry.store import RegistryStore
 from verifier.core.check import KINDS
 from verifier.core.verdict import RISKS, VERDICTS
-from verifier.web import create_app
-from verifier.web.extensions import app_session
-
-VERDICT_FIELDS = {
-    "input",
-    "kind",
-    "normalized",
-    "verdict",
-    "risk",
-    "platform",
-    "impersonates",
-    "reasons",
-    "official_channels",
-    "registry_version",
-}
 
 HOSTILE = [
     pytest.param("", id="empty"),
@@ -69,18 +52,8 @@ HOSTILE = [
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'hostile.sqlite3'}"
-    app = create_app(
-        {
-            "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": url,
-            "VERIFIER_INDEX_REFRESH_SECONDS": 0,
-        }
-    )
-    with app_session(app) as session:
-        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
-        session.commit()
-    yield app
-    app.extensions["verifier.engine"].dispose()
+    with small_registry_app(url) as app:
+        yield app
 
 
 def _raw_query(value: str) -> str:
@@ -99,7 +72,7 @@ def assert_api_answer(response: TestResponse) -> dict[str, object] | None:
     assert response.mimetype == "application/json"
     body = response.get_json()
     if response.status_code == 200:
-        assert set(body) >= VERDICT_FIELDS
+        assert set(body) >= VERDICT_KEYS
         assert body["verdict"] in VERDICTS
         assert body["risk"] in RISKS
         assert body["reasons"], "every verdict says why"

@@ -13,13 +13,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import SMALL_REGISTRY
+from small_registry import small_registry_app
 from werkzeug.test import TestResponse
 
 import verifier
-from registry.files import parse_registry
 from registry.store import RegistryStore
-from verifier.web import create_app
 from verifier.web.extensions import app_session
 
 #: The compiled Chinese catalogue; without it the pages show the English source strings.
@@ -32,18 +30,8 @@ ZH_CATALOGUE = (
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.sqlite3'}"
-    app = create_app(
-        {
-            "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": url,
-            "VERIFIER_INDEX_REFRESH_SECONDS": 0,
-        }
-    )
-    with app_session(app) as session:
-        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
-        session.commit()
-    yield app
-    app.extensions["verifier.engine"].dispose()
+    with small_registry_app(url) as app:
+        yield app
 
 
 class _Tags(HTMLParser):
