@@ -142,12 +142,14 @@ def test_low_confidence_numbers_are_absent(
 ) -> None:
     listed = {c.value for p in bundled.platforms for c in p.channels if c.kind == "phone"}
     assert number not in listed
-    # Presented as the platform's, the number is never confirmed. (9510211 has seven digits,
+    # Presented as the platform's, the number is never confirmed: suspicious where the platform's
+    # phone support is unknown, a fake where it lists other numbers. (9510211 has seven digits,
     # which no short-number family allows, so it is judged not a valid number at all.)
     result = check(number, index, claimed=slug)
-    assert result.verdict in ("unverified", "invalid")
-    if result.verdict == "unverified":
+    assert result.verdict in ("suspicious", "lookalike", "invalid")
+    if result.verdict != "invalid":
         assert result.normalized not in listed
+        assert result.impersonates is not None and result.impersonates.slug == slug
         assert result.impersonates is not None and result.impersonates.slug == slug
 
 

@@ -75,11 +75,11 @@ def _slug(ref: object) -> str | None:
         ("95588", "icbc", "official", "safe", "icbc", None, ["official_channel"]),
         # Not in the registry, nothing claimed.
         ("13800138000", None, "unverified", "caution", None, None, ["not_in_registry"]),
-        # Not in the registry, presented as Pinduoduo, whose phone support is unknown.
+        # Not in the registry, presented as Pinduoduo, whose phone support is unknown: suspicious.
         (
             "+86 400 123 4567",
             "pinduoduo",
-            "unverified",
+            "suspicious",
             "caution",
             None,
             "pinduoduo",
@@ -89,12 +89,12 @@ def _slug(ref: object) -> str | None:
                 "business_number_anyone_can_rent",
             ],
         ),
-        # Presented as ICBC, whose numbers are listed: no "phone unknown" excuse.
+        # Presented as ICBC, whose numbers are listed: a number it does not list is a fake.
         (
             "+86 400 123 4567",
             "icbc",
-            "unverified",
-            "caution",
+            "lookalike",
+            "danger",
             None,
             "icbc",
             ["not_listed_for_claimed", "business_number_anyone_can_rent"],
@@ -103,7 +103,7 @@ def _slug(ref: object) -> str | None:
         (
             "https://evil.top/",
             "icbc",
-            "unverified",
+            "suspicious",
             "caution",
             None,
             "icbc",
@@ -147,7 +147,8 @@ def test_claimed_platform_without_phone_support(small_index: RegistryIndex) -> N
         [Platform("video-app", "视频", "Video", phone_support="none")], version=1
     )
     result = check("+86 400 123 4567", index, claimed="video-app")
-    assert result.verdict == "unverified"
+    # No phone support at all: any number presented as its customer service is fake.
+    assert result.verdict == "lookalike"
     assert _codes(result)[:2] == ["not_listed_for_claimed", "platform_has_no_phone"]
 
 
@@ -576,7 +577,7 @@ HOSTILE = [
         # A bidi override that reverses a host name.
         ("\u202emoc.cbci", "invalid", "unknown_suffix"),
         # Code.
-        ("javascript:alert(document.cookie)", "invalid", "dangerous_scheme"),
+        ("javascript:alert(document.cookie)", "suspicious", "dangerous_scheme"),
     ],
 )
 def test_hostile_input(small_index: RegistryIndex, value: str, verdict: str, code: str) -> None:

@@ -266,8 +266,9 @@ def test_invalid_email_addresses(value: str) -> None:
         # The default port is no red flag.
         ("https://icbc.com.cn:443/", "official", "icbc", None, ["official_channel"]),
         # IP literals.
-        ("http://1.2.3.4/login", "unverified", None, None, ["ip_address_host", "not_in_registry"]),
-        ("http://[::1]/", "unverified", None, None, ["ip_address_host", "not_in_registry"]),
+        # IP literals: no name, no owner; a concrete trick.
+        ("http://1.2.3.4/login", "suspicious", None, None, ["ip_address_host"]),
+        ("http://[::1]/", "suspicious", None, None, ["ip_address_host"]),
         # A blocklisted host, and a host below it, are known scams.
         (
             "https://hk.alipayc05.cc/x",
@@ -288,8 +289,8 @@ def test_invalid_email_addresses(value: str) -> None:
         # A free-hosting site is someone's own site, not its host's; the suffix is flagged.
         ("foo.github.io", "unverified", None, None, ["free_hosting_suffix", "not_in_registry"]),
         # Code, not a site.
-        ("javascript:alert(1)", "invalid", None, None, ["dangerous_scheme"]),
-        ("data:text/html,hi", "invalid", None, None, ["dangerous_scheme"]),
+        ("javascript:alert(1)", "suspicious", None, None, ["dangerous_scheme"]),
+        ("data:text/html,hi", "suspicious", None, None, ["dangerous_scheme"]),
         # Unknown suffix.
         ("example.invalidtld", "invalid", None, None, ["unknown_suffix"]),
         # Nothing after the scheme.

@@ -12,15 +12,19 @@ from dataclasses import dataclass, field
 
 from verifier.core.index import ChannelMatch, Platform, RegistryIndex
 from verifier.core.link import InvalidLink, ParsedLink, normalize_email, normalize_link
+from verifier.core.lookalike import find_lookalike, lookalike_index
 from verifier.core.messages import render
 from verifier.core.normalize import MAX_INPUT_LENGTH, fold, has_control_characters
 from verifier.core.phone import (
     InvalidPhone,
     ParsedPhone,
     display_phone,
+    is_mobile,
     looks_like_phone,
     parse_folded_phone,
 )
+from verifier.core.phone_flags import digits_of, find_number_trick
+from verifier.core.shorteners import is_shortener
 from verifier.core.verdict import OfficialChannel, PlatformRef, Reason, Verdict, risk_for
 
 __all__ = ["KINDS", "check", "detect_kind"]
@@ -176,9 +180,12 @@ def _judge_phone(text: str, j: _Judgement, region: str, claimed: Platform | None
     try:
         parsed = parse_folded_phone(text, region, j.index.known_phones)
     except InvalidPhone as exc:
-        j.verdict = "invalid"
-        j.reason(exc.code)
-        return None
+        # 0095588 is no valid number, but it is a known caller-ID spoofing tell: say so.
+        if not _judge_number_trick(j, digits_of(text), claimed):
+            j.verdict = "invalid"
+            j.reason(exc.code)
+            return None
+        return digits_of(text)
     number = parsed.normalized
     if _blocklisted(j, "phone", number):
         return number
@@ -190,11 +197,52 @@ def _judge_phone(text: str, j: _Judgement, region: str, claimed: Platform | None
     if matches:
         _judge_matches(j, matches, claimed, "phone")
     else:
-        _judge_unlisted(j, claimed, "phone")
+        if claimed is not None:
+            _judge_claimed_number(j, parsed, claimed)
+        elif not _judge_number_trick(j, digits_of(text), None):
+            _judge_unlisted(j, None, "phone")
         _explain_number_type(j, parsed)
     if parsed.extension:
         j.reason("extension_ignored", extension=parsed.extension)
     return number
+
+
+def _judge_claimed_number(j: _Judgement, parsed: ParsedPhone, claimed: Platform) -> None:
+    """A number presented as a platform's that the platform does not list."""
+    j.impersonates = claimed
+    name = j.name(claimed)
+    j.reason("not_listed_for_claimed", platform=name, kind="phone")
+    if claimed.phone_support == "listed":
+        j.verdict, j.concrete_trick = "lookalike", True
+    elif claimed.phone_support == "none":
+        j.verdict, j.concrete_trick = "lookalike", True
+        j.reason("platform_has_no_phone", platform=name)
+    else:
+        j.verdict = "suspicious"
+        j.reason("platform_phone_unknown", platform=name)
+    if parsed.number is not None:
+        if parsed.region and claimed.country and parsed.region != claimed.country:
+            j.reason("foreign_number_as_hotline", platform=name, region=parsed.region)
+        elif is_mobile(parsed):
+            j.reason("personal_mobile_as_hotline", platform=name)
+    _judge_number_trick(j, parsed.normalized.removeprefix("+86"), claimed, reason_only=True)
+
+
+def _judge_number_trick(
+    j: _Judgement, digits: str, claimed: Platform | None, *, reason_only: bool = False
+) -> bool:
+    """Record a number leaning on an official one (spoofed prefix, one digit off)."""
+    trick = find_number_trick(digits, j.index)
+    if trick is None:
+        return False
+    owner = trick.platforms[0] if len(trick.platforms) == 1 else None
+    owner_name = j.name(owner) if owner else "/".join(j.name(p) for p in trick.platforms)
+    j.reason(trick.code, official=trick.official, platform=owner_name, detail=trick.detail)
+    if not reason_only:
+        j.impersonates = claimed or owner
+        j.verdict = "lookalike" if j.impersonates else "suspicious"
+        j.concrete_trick = True
+    return True
 
 
 def _explain_number_type(j: _Judgement, parsed: ParsedPhone) -> None:
@@ -210,34 +258,78 @@ def _judge_link(text: str, j: _Judgement, region: str, claimed: Platform | None)
     try:
         link = normalize_link(text)
     except InvalidLink as exc:
+        if exc.code == "dangerous_scheme":
+            # javascript: and data: links run code or carry a whole page: a trick, not a typo.
+            j.verdict, j.concrete_trick = "suspicious", True
+            j.reason("dangerous_scheme")
+            return text.split(":", 1)[0].lower() + ":"
         j.verdict = "invalid"
         j.reason(exc.code)
         return None
-    _note_link_flags(j, link, text)
     if _blocklisted(j, "url", link.normalized) or _blocklisted_host(j, link.host):
         return link.normalized
     matches = j.index.domain_channels(link.host)
     if matches:
+        if link.had_userinfo:
+            j.reason("userinfo_in_link", host=link.display_host)
+        if link.port is not None:
+            j.reason("unusual_port", port=link.port)
         _judge_matches(j, matches, claimed, "url", host=link.display_host)
+        return link.normalized
+    _note_link_flags(j, link, text)
+    if j.verdict == "unverified":
+        _judge_lookalike(j, link)
+    if j.verdict != "lookalike" and claimed is not None:
+        # Presented as a platform's site, but not one of its domains.
+        j.impersonates = claimed
+        j.verdict = "suspicious"
+        j.reason("not_listed_for_claimed", platform=j.name(claimed), kind="url")
     elif j.verdict == "unverified":
-        _judge_unlisted(j, claimed, "url")
+        _judge_unlisted(j, None, "url")
     return link.normalized
 
 
-def _note_link_flags(j: _Judgement, link: ParsedLink, value: str) -> None:
-    """Record the URL tricks that are visible without knowing any platform."""
+def _judge_lookalike(j: _Judgement, link: ParsedLink) -> None:
+    found = find_lookalike(link, lookalike_index(j.index))
+    if found is None:
+        return
+    j.verdict, j.impersonates, j.concrete_trick = "lookalike", found.platform, True
+    j.reason(
+        found.code,
+        host=link.display_host,
+        registrable=link.registrable,
+        platform=j.name(found.platform),
+        brand=found.brand,
+        official=found.official or "-",
+        detail=found.detail,
+    )
+    if found.mixed_script:
+        j.reason("mixed_script_name", host=link.display_host)
+
+
+def _note_link_flags(j: _Judgement, link: ParsedLink, text: str) -> None:
+    """Record the URL tricks that are visible without knowing the host."""
     if link.had_userinfo:
         j.reason("userinfo_in_link", host=link.display_host)
-        fake_host = _userinfo_host(value)
+        fake_host = _userinfo_host(text)
         owner = j.index.domain_channels(fake_host) if fake_host else ()
-        if owner and not j.index.domain_channels(link.host):
+        if owner:
             # https://icbc.com.cn@evil.top/ shows ICBC's domain but opens evil.top.
             j.verdict, j.impersonates, j.concrete_trick = "lookalike", owner[0].platform, True
             j.reason("impersonates_platform", platform=j.name(owner[0].platform))
     if link.is_ip:
+        # Real companies send people to names, not raw addresses that show no owner.
         j.reason("ip_address_host", host=link.host)
+        if j.verdict == "unverified":
+            j.verdict, j.concrete_trick = "suspicious", True
     if link.port is not None:
         j.reason("unusual_port", port=link.port)
+        if j.verdict == "unverified":
+            j.verdict = "suspicious"
+    if is_shortener(link.host):
+        j.reason("url_shortener", host=link.display_host)
+        if j.verdict == "unverified":
+            j.verdict = "suspicious"
     if link.private_suffix:
         # Anyone can put a page at brand.github.io; the domain proves nothing about the owner.
         j.reason("free_hosting_suffix", host=link.display_host, suffix=link.suffix)

@@ -22,9 +22,11 @@ __all__ = [
     "InvalidLink",
     "ParsedEmail",
     "ParsedLink",
+    "display_host",
     "normalize_email",
     "normalize_host",
     "normalize_link",
+    "split_registrable",
 ]
 
 # The bundled snapshot only: an empty URL list means tldextract never fetches, and no cache dir
@@ -109,6 +111,25 @@ def _label_to_ascii(label: str) -> str:
             label.encode("ascii").decode("idna")  # raises on broken punycode
         return label
     return label.encode("idna").decode("ascii")
+
+
+def split_registrable(host: str) -> tuple[str, str]:
+    """``(name, suffix)`` of a host's registrable domain: ``icbc.com.cn`` → ``("icbc", "com.cn")``.
+
+    >>> split_registrable("www.alipay.com")
+    ('alipay', 'com')
+    """
+    extracted = _EXTRACT.extract_str(host)
+    return extracted.domain, extracted.suffix
+
+
+def display_host(host: str) -> str:
+    """A punycode host as people read it (IDN labels decoded).
+
+    >>> display_host("xn--fiqs8s.cn")
+    '中国.cn'
+    """
+    return _display(host)
 
 
 def _display(host: str) -> str:

@@ -102,6 +102,99 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "{host} 位于任何人都可注册的托管平台（{suffix}）之下。",
         "{host} sits under a hosting service anyone can sign up to ({suffix}).",
     ),
+    # Impersonation (verifier.core.lookalike, verifier.core.phone_flags)
+    "lookalike_suffix_swap": (
+        "这不是{platform}的网站：{host} 用了{platform}的名字“{brand}”，但后缀 .{detail} 不属于{platform}。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} uses {platform}'s name \"{brand}\" under .{detail}, a suffix {platform} does not own. {platform}'s official site is {official}.",
+    ),
+    "lookalike_homoglyph": (
+        "这不是{platform}的网站：{host} 用其他文字里长得一样的字符拼出了{platform}的名字“{brand}”。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} spells {platform}'s name \"{brand}\" with look-alike characters from other alphabets. {platform}'s official site is {official}.",
+    ),
+    "lookalike_ascii_lookalike": (
+        "这不是{platform}的网站：{host} 用形近字符（如 rn→m、vv→w、0→o、1→l）拼出了{platform}的名字“{brand}”。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} spells {platform}'s name \"{brand}\" with look-alike letters (rn→m, vv→w, 0→o, 1→l). {platform}'s official site is {official}.",
+    ),
+    "mixed_script_name": (
+        "{host} 的名字混用了不同文字的字母，这是仿冒网址的常见手法。",
+        "The name {host} mixes letters from different alphabets, a common impersonation trick.",
+    ),
+    "lookalike_hyphenation": (
+        "这不是{platform}的网站：{host} 在{platform}的名字“{brand}”里加了连字符。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} adds a hyphen to {platform}'s name \"{brand}\". {platform}'s official site is {official}.",
+    ),
+    "lookalike_typo_insertion": (
+        "这不是{platform}的网站：{host} 在{platform}的名字“{brand}”里多加了一个“{detail}”。{platform}的官方网站是 {official}。",
+        'This is not {platform}\'s site: {host} adds a "{detail}" to {platform}\'s name "{brand}". {platform}\'s official site is {official}.',
+    ),
+    "lookalike_typo_repetition": (
+        "这不是{platform}的网站：{host} 把{platform}的名字“{brand}”里的“{detail}”重复了一次。{platform}的官方网站是 {official}。",
+        'This is not {platform}\'s site: {host} doubles the "{detail}" in {platform}\'s name "{brand}". {platform}\'s official site is {official}.',
+    ),
+    "lookalike_typo_omission": (
+        "这不是{platform}的网站：{host} 从{platform}的名字“{brand}”里去掉了“{detail}”。{platform}的官方网站是 {official}。",
+        'This is not {platform}\'s site: {host} drops the "{detail}" from {platform}\'s name "{brand}". {platform}\'s official site is {official}.',
+    ),
+    "lookalike_typo_replacement": (
+        "这不是{platform}的网站：{host} 把{platform}的名字“{brand}”里的一个字母换了（{detail}）。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} changes one letter of {platform}'s name \"{brand}\" ({detail}). {platform}'s official site is {official}.",
+    ),
+    "lookalike_typo_keyboard": (
+        "这不是{platform}的网站：{host} 把{platform}的名字“{brand}”里的一个字母换成了键盘上相邻的键（{detail}）。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} swaps a letter of {platform}'s name \"{brand}\" for its neighbour on the keyboard ({detail}). {platform}'s official site is {official}.",
+    ),
+    "lookalike_typo_bit_flip": (
+        "这不是{platform}的网站：{host} 与{platform}的名字“{brand}”只差一个比特（{detail}）。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} differs from {platform}'s name \"{brand}\" by a single bit ({detail}). {platform}'s official site is {official}.",
+    ),
+    "lookalike_typo_vowel_swap": (
+        "这不是{platform}的网站：{host} 换掉了{platform}的名字“{brand}”里的一个元音（{detail}）。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} swaps a vowel in {platform}'s name \"{brand}\" ({detail}). {platform}'s official site is {official}.",
+    ),
+    "lookalike_typo_transposition": (
+        "这不是{platform}的网站：{host} 颠倒了{platform}的名字“{brand}”里的两个字母（{detail}）。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} swaps two letters of {platform}'s name \"{brand}\" ({detail}). {platform}'s official site is {official}.",
+    ),
+    "lookalike_split_name": (
+        "这不是{platform}的网站：{host} 用一个点把{platform}的名字“{brand}”拆开了，真正的网站是 {registrable}。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} splits {platform}'s name \"{brand}\" with a dot; the real site is {registrable}. {platform}'s official site is {official}.",
+    ),
+    "lookalike_official_domain_inside": (
+        "这不是{platform}的网站：{host} 以{platform}的官方域名 {official} 开头，但真正打开的网站是 {registrable}。",
+        "This is not {platform}'s site: {host} starts with {platform}'s official domain {official}, but the site it opens is {registrable}.",
+    ),
+    "lookalike_brand_in_subdomain": (
+        "这不是{platform}的网站：{host} 把{platform}的名字“{brand}”放在别人的网站 {registrable} 前面。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} puts {platform}'s name \"{brand}\" in front of someone else's site, {registrable}. {platform}'s official site is {official}.",
+    ),
+    "lookalike_brand_with_words": (
+        "这不是{platform}的网站：{host} 在{platform}的名字“{brand}”上加了“{detail}”。{platform}的官方网站是 {official}。",
+        'This is not {platform}\'s site: {host} adds "{detail}" to {platform}\'s name "{brand}". {platform}\'s official site is {official}.',
+    ),
+    "lookalike_free_hosting": (
+        "这不是{platform}的网站：{host} 是任何人都能开设的托管服务（{detail}）上的页面，却用了{platform}的名字“{brand}”。{platform}的官方网站是 {official}。",
+        "This is not {platform}'s site: {host} is a page on a hosting service anyone can use ({detail}), dressed in {platform}'s name \"{brand}\". {platform}'s official site is {official}.",
+    ),
+    "url_shortener": (
+        "{host} 是短网址服务，看不出最终会打开哪个网站，因此无法核实。请不要通过短链接办理退款或登录，直接打开官方 App 或手动输入官方网址。",
+        "{host} is a URL shortener: where it leads cannot be seen, so it cannot be verified. Do not log in or claim refunds through a short link; open the official app or type the official address yourself.",
+    ),
+    "official_number_with_extra_digits": (
+        "这个号码是{platform}的官方号码 {official} 前后加了数字（{detail}），这是伪造来电显示的常见手法：真正的来电只显示 {official}。",
+        "This is {platform}'s official number {official} with digits added ({detail}), a known caller-ID spoofing tell: a genuine call shows exactly {official}.",
+    ),
+    "near_official_number": (
+        "这个号码与{platform}的官方号码 {official} 只差一位数字。",
+        "This number is one digit away from {platform}'s official number {official}.",
+    ),
+    "personal_mobile_as_hotline": (
+        "这是个人手机号码，企业客服热线不会用个人手机号码。",
+        "This is a personal mobile number; {platform}'s customer service does not call from one.",
+    ),
+    "foreign_number_as_hotline": (
+        "这是境外号码（{region}），却自称{platform}的客服热线。",
+        "This is a number abroad ({region}), presented as {platform}'s hotline.",
+    ),
     # Invalid input
     "empty_input": ("没有输入内容。", "Nothing was entered."),
     "input_too_long": (

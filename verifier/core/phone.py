@@ -23,6 +23,7 @@ __all__ = [
     "InvalidPhone",
     "ParsedPhone",
     "display_phone",
+    "is_mobile",
     "looks_like_phone",
     "normalize_phone",
     "parse_folded_phone",
@@ -236,3 +237,11 @@ def display_phone(normalized: str) -> str:
     except phonenumbers.NumberParseException:
         return normalized
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def is_mobile(parsed: ParsedPhone) -> bool:
+    """True for a mobile number: a person's phone, not a company hotline."""
+    if parsed.number is None:
+        return False
+    kind = phonenumbers.number_type(parsed.number)
+    return bool(kind == phonenumbers.PhoneNumberType.MOBILE)

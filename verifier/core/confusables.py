@@ -1,0 +1,108 @@
+"""Confusable characters: the skeleton of a domain label, in the manner of UTS #39.
+
+``аlipay`` (Cyrillic а), ``ａlipay`` and ``alipay`` look the same; so do ``rn`` and ``m``,
+``vv`` and ``w``, ``cl`` and ``d``, ``0`` and ``o``, ``1`` and ``l``. Comparing skeletons, not
+strings, is how a lookalike written in other scripts or with ASCII lookalikes is caught.
+
+The character data is Unicode's confusables.txt as packaged by the maintained
+``confusable-homoglyphs`` library (its ``confusables.json``); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["ascii_fold", "is_mixed_script", "scripts_of", "skeleton"]
+
+# ASCII sequences that read as another letter at a glance. Applied to both sides of every
+# comparison, so "rnicrosoft" and "microsoft" share one skeleton.
+_ASCII_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("0", "o"), ("1", "l"), ("|", "l"))
+
+
+def _prefer(candidate: str) -> tuple[bool, bool, int, str]:
+    """Order for choosing a group's representative: lower-case ASCII letters, then other
+    ASCII, then the shortest."""
+    plain = candidate.isascii() and candidate.isalpha() and candidate.islower()
+    return (not plain, not candidate.isascii(), len(candidate), candidate)
+
+
+@lru_cache(maxsize=1)
+def _prototypes() -> dict[str, str]:
+    """Single character -> its representative, built once from the packaged data."""
+    data = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    )
+    table: dict[str, str] = {}
+    for char, entries in data.items():
+        if len(char) != 1 or char.isascii():
+            continue  # ASCII stays itself; its lookalikes are folded by ascii_fold alone
+        group = [char] + [e["c"].strip("\u200e\u200f") for e in entries]
+        best = min((g for g in group if g), key=_prefer)
+        if best != char:
+            table[char] = best.lower()
+    return table
+
+
+def ascii_fold(text: str) -> str:
+    """Replace ASCII lookalike sequences: ``rn``→``m``, ``vv``→``w``, ``cl``→``d``, ``0``→``o``,
+    ``1``→``l``.
+
+    >>> ascii_fold("rnicrosoft"), ascii_fold("g00gle"), ascii_fold("paypa1")
+    ('microsoft', 'google', 'paypal')
+    """
+    for seen, meant in _ASCII_LOOKALIKES:
+        if seen in text:
+            text = text.replace(seen, meant)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def skeleton(label: str) -> str:
+    """The skeleton of ``label``: what it looks like, whatever script it was written in.
+
+    Lower-cased, decomposed, each character mapped to its confusable representative, accents
+    dropped, and ASCII lookalike sequences folded.
+
+    >>> skeleton("аlipаy") == skeleton("alipay")   # Cyrillic а
+    True
+    >>> skeleton("àlipay") == skeleton("alipay")
+    True
+    """
+    if label.isascii():
+        return ascii_fold(label.lower())
+    table = _prototypes()
+    decomposed = unicodedata.normalize("NFD", label.lower())
+    mapped = "".join(table.get(c, c) for c in decomposed)
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", mapped) if unicodedata.category(c) != "Mn"
+    )
+    return ascii_fold(stripped.lower())
+
+
+def scripts_of(label: str) -> frozenset[str]:
+    """The scripts of the letters in ``label`` (by Unicode character name), digits and
+    punctuation ignored.
+
+    >>> sorted(scripts_of("аlipay"))
+    ['CYRILLIC', 'LATIN']
+    """
+    found = set()
+    for char in label:
+        if not char.isalpha():
+            continue
+        name = unicodedata.name(char, "")
+        found.add(name.split(" ", 1)[0] if name else "UNKNOWN")
+    # CJK ideographs are named "CJK UNIFIED IDEOGRAPH-…"; kana mixes with them legitimately.
+    return frozenset("HAN" if s in ("CJK", "HIRAGANA", "KATAKANA") else s for s in found)
+
+
+def is_mixed_script(label: str) -> bool:
+    """True when ``label`` mixes letters of several scripts (other than Han with kana).
+
+    >>> is_mixed_script("аlipay"), is_mixed_script("支付宝"), is_mixed_script("alipay")
+    (True, False, False)
+    """
+    return len(scripts_of(label)) > 1
