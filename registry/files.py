@@ -26,6 +26,7 @@ from verifier.core.index import (
     BlockEntry,
     Channel,
     Platform,
+    ReviewedDomain,
 )
 from verifier.core.link import InvalidLink, normalize_email, normalize_host, normalize_link
 from verifier.core.phone import InvalidPhone, normalize_phone
@@ -53,6 +54,8 @@ class RegistryData:
 
     platforms: tuple[Platform, ...]
     blocklist: tuple[BlockEntry, ...]
+    #: Domains moderators reviewed as not impersonations (optional in the file).
+    reviewed: tuple[ReviewedDomain, ...] = ()
 
 
 def load_registry_file(path: str | Path) -> RegistryData:
@@ -82,7 +85,7 @@ def parse_registry(raw: Any) -> RegistryData:
     """Validate a decoded registry file and normalise every value."""
     if not isinstance(raw, Mapping):
         raise RegistryFileError("the file must be a mapping with 'platforms' and 'blocklist'")
-    unknown = set(raw) - {"platforms", "blocklist"}
+    unknown = set(raw) - {"platforms", "blocklist", "reviewed"}
     if unknown:
         raise RegistryFileError(f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}")
     platforms = tuple(
@@ -103,7 +106,21 @@ def parse_registry(raw: Any) -> RegistryData:
         if (entry.kind, entry.value) in seen:
             raise RegistryFileError(f"blocklist[{i}] ({entry.value}): value: duplicate")
         seen.add((entry.kind, entry.value))
-    return RegistryData(platforms, blocklist)
+    reviewed = tuple(
+        _parse_reviewed(entry, f"reviewed[{i}]", slugs)
+        for i, entry in enumerate(_list(raw.get("reviewed"), "reviewed"))
+    )
+    values: set[str] = set()
+    for i, review in enumerate(reviewed):
+        where = f"reviewed[{i}] ({review.value})"
+        if review.value in values:
+            raise RegistryFileError(f"{where}: value: duplicate")
+        # One file saying both "scam" and "not an impersonation" is a mistake to resolve, not
+        # a choice to make silently (the blocklist would win in every verdict).
+        if ("domain", review.value) in seen:
+            raise RegistryFileError(f"{where}: value: also on the blocklist")
+        values.add(review.value)
+    return RegistryData(platforms, blocklist, reviewed)
 
 
 def _list(value: Any, where: str) -> list[Any]:
@@ -118,6 +135,9 @@ def _text(
     entry: Mapping[str, Any], key: str, where: str, *, required: bool = True, default: str = ""
 ) -> str:
     value = entry.get(key)
+    if isinstance(value, str):
+        # White space alone is as empty as nothing: a blank note or source says nothing.
+        value = value.strip()
     if value is None or value == "":
         if required:
             raise RegistryFileError(f"{where}.{key}: required")
@@ -250,6 +270,31 @@ def _parse_block_entry(entry: Any, where: str, slugs: set[str]) -> BlockEntry:
     )
 
 
+def _parse_reviewed(entry: Any, where: str, slugs: set[str]) -> ReviewedDomain:
+    if not isinstance(entry, Mapping):
+        raise RegistryFileError(f"{where}: must be a mapping")
+    value = normalize_value("domain", _text(entry, "value", where), f"{where}.value")
+    link = normalize_link(value)
+    if link.is_ip or link.suffix == value:
+        # A review covers the hosts below its value, so one of "github.io" or "com.cn" would
+        # silence the warnings on every site anyone can register there.
+        raise RegistryFileError(
+            f"{where}.value: {value!r} is not a site but a suffix or an address; "
+            "review a host or a registrable domain"
+        )
+    where = f"{where} ({value})"
+    resembles = _text(entry, "resembles", where, required=False) or None
+    if resembles is not None and resembles not in slugs:
+        raise RegistryFileError(f"{where}.resembles: no platform {resembles!r}")
+    return ReviewedDomain(
+        value=value,
+        note=_text(entry, "note", where),
+        reviewed_on=_date(entry, "reviewed_on", where),
+        resembles=resembles,
+        source=_text(entry, "source", where, required=False),
+    )
+
+
 def _phone(value: str, country: str) -> str:
     return normalize_phone(value, country if country != "ZZ" else "CN").normalized
 
@@ -290,6 +335,7 @@ def registry_to_dict(data: RegistryData) -> dict[str, Any]:
         "blocklist": [
             _block_dict(b) for b in sorted(data.blocklist, key=lambda b: (b.kind, b.value))
         ],
+        "reviewed": [_reviewed_dict(r) for r in sorted(data.reviewed, key=lambda r: r.value)],
     }
 
 
@@ -329,14 +375,26 @@ def _block_dict(b: BlockEntry) -> dict[str, Any]:
     }
 
 
+def _reviewed_dict(r: ReviewedDomain) -> dict[str, Any]:
+    return {
+        "value": r.value,
+        "resembles": r.resembles,
+        "note": r.note,
+        "reviewed_on": r.reviewed_on,
+        "source": r.source,
+    }
+
+
 CSV_COLUMNS = (
     "record", "platform", "kind", "value", "label_zh", "label_en", "status", "scope",
     "source", "verified_on", "impersonates", "evidence", "added_on",
+    "resembles", "note", "reviewed_on",
 )  # fmt: skip
 
 
 def dump_registry(data: RegistryData, fmt: str = "yaml") -> str:
-    """Serialise ``data`` as ``yaml``, ``json`` or ``csv`` (one row per channel or block entry)."""
+    """Serialise ``data`` as ``yaml``, ``json`` or ``csv`` (one row per channel, block entry or
+    reviewed domain)."""
     mapping = registry_to_dict(data)
     if fmt == "json":
         return json.dumps(mapping, ensure_ascii=False, indent=2) + "\n"
@@ -360,4 +418,6 @@ def dump_registry(data: RegistryData, fmt: str = "yaml") -> str:
             )
     for b in mapping["blocklist"]:
         writer.writerow({"record": "blocklist", **b, "impersonates": b["impersonates"] or ""})
+    for r in mapping["reviewed"]:
+        writer.writerow({"record": "reviewed", **r, "resembles": r["resembles"] or ""})
     return out.getvalue()

@@ -7,7 +7,14 @@ import datetime as dt
 from sqlalchemy import JSON, Date, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "BlockEntryRow", "ChannelRow", "PlatformRow", "RegistryMeta"]
+__all__ = [
+    "Base",
+    "BlockEntryRow",
+    "ChannelRow",
+    "PlatformRow",
+    "RegistryMeta",
+    "ReviewedDomainRow",
+]
 
 # Named constraints, so that Alembic migrations can alter them on every database.
 NAMING_CONVENTION = {
@@ -79,6 +86,21 @@ class BlockEntryRow(Base):
     impersonates: Mapped[str | None] = mapped_column(String(64), nullable=True)
     evidence: Mapped[str] = mapped_column(Text)
     added_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class ReviewedDomainRow(Base):
+    """A domain a moderator reviewed and found not to be an impersonation."""
+
+    __tablename__ = "reviewed_domain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The normalised host or registrable domain; it covers the hosts below it too.
+    value: Mapped[str] = mapped_column(String(512), unique=True)
+    #: Slug of the platform it was mistaken for (a slug, like ``BlockEntryRow.impersonates``).
+    resembles: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    note: Mapped[str] = mapped_column(Text)
+    reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text, default="")
 
 
 class RegistryMeta(Base):

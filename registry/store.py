@@ -14,8 +14,14 @@ from sqlalchemy import String, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.files import RegistryData
-from registry.models import BlockEntryRow, ChannelRow, PlatformRow, RegistryMeta
-from verifier.core.index import BlockEntry, Channel, Platform, RegistryIndex
+from registry.models import (
+    BlockEntryRow,
+    ChannelRow,
+    PlatformRow,
+    RegistryMeta,
+    ReviewedDomainRow,
+)
+from verifier.core.index import BlockEntry, Channel, Platform, RegistryIndex, ReviewedDomain
 
 __all__ = ["RegistryStore"]
 
@@ -33,10 +39,10 @@ class RegistryStore:
         return self.session.scalar(select(RegistryMeta.version).where(RegistryMeta.id == 1)) or 0
 
     def is_empty(self) -> bool:
-        """True when the registry holds no platform and no block entry."""
-        return (
-            self.session.scalar(select(PlatformRow.id).limit(1)) is None
-            and self.session.scalar(select(BlockEntryRow.id).limit(1)) is None
+        """True when the registry holds no platform, no block entry and no reviewed domain."""
+        return all(
+            self.session.scalar(select(row.id).limit(1)) is None
+            for row in (PlatformRow, BlockEntryRow, ReviewedDomainRow)
         )
 
     def platforms(self, query: str = "", limit: int | None = None) -> list[Platform]:
@@ -81,15 +87,24 @@ class RegistryStore:
         )
         return [_block_entry(row) for row in rows]
 
+    def reviewed_domains(self) -> list[ReviewedDomain]:
+        """Every domain reviewed as not an impersonation, by value."""
+        rows = self.session.scalars(select(ReviewedDomainRow).order_by(ReviewedDomainRow.value))
+        return [_reviewed_domain(row) for row in rows]
+
     def data(self) -> RegistryData:
         """The whole registry as plain records."""
-        return RegistryData(tuple(self.platforms()), tuple(self.blocklist()))
+        return RegistryData(
+            tuple(self.platforms()), tuple(self.blocklist()), tuple(self.reviewed_domains())
+        )
 
     def build_index(self) -> RegistryIndex:
         """A fresh in-memory index of the whole registry, stamped with its version."""
         version = self.version()
         data = self.data()
-        return RegistryIndex.build(data.platforms, data.blocklist, version=version)
+        return RegistryIndex.build(
+            data.platforms, data.blocklist, version=version, reviewed=data.reviewed
+        )
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``verifier registry stats`` and the about page."""
@@ -115,6 +130,8 @@ class RegistryStore:
             "channels_by_kind": dict(sorted(kinds.items())),
             "channels_by_status": dict(sorted(statuses.items())),
             "blocklist": self.session.scalar(select(func.count()).select_from(BlockEntryRow)) or 0,
+            "reviewed": self.session.scalar(select(func.count()).select_from(ReviewedDomainRow))
+            or 0,
         }
 
     # --- writing -----------------------------------------------------------------------------
@@ -122,14 +139,15 @@ class RegistryStore:
     def import_data(self, data: RegistryData, *, replace: bool = False) -> dict[str, int]:
         """Write ``data`` into the registry and raise its version; the caller commits.
 
-        With ``replace`` the registry becomes exactly ``data``. Without it, platforms and block
-        entries in ``data`` are added or overwritten (a platform's channels are replaced as a
-        whole) and everything else is kept.
+        With ``replace`` the registry becomes exactly ``data``. Without it, platforms, block
+        entries and reviewed domains in ``data`` are added or overwritten (a platform's channels
+        are replaced as a whole) and everything else is kept.
         """
         if replace:
             self.session.execute(delete(ChannelRow))
             self.session.execute(delete(PlatformRow))
             self.session.execute(delete(BlockEntryRow))
+            self.session.execute(delete(ReviewedDomainRow))
             self.session.flush()
         existing = {
             row.slug: row
@@ -156,11 +174,23 @@ class RegistryStore:
             block.impersonates = entry.impersonates
             block.evidence = entry.evidence
             block.added_on = dt.date.fromisoformat(entry.added_on)
+        for review in data.reviewed:
+            reviewed = self.session.scalar(
+                select(ReviewedDomainRow).where(ReviewedDomainRow.value == review.value)
+            )
+            if reviewed is None:
+                reviewed = ReviewedDomainRow(value=review.value)
+                self.session.add(reviewed)
+            reviewed.resembles = review.resembles
+            reviewed.note = review.note
+            reviewed.reviewed_on = dt.date.fromisoformat(review.reviewed_on)
+            reviewed.source = review.source
         self.bump_version()
         return {
             "platforms": len(data.platforms),
             "channels": sum(len(p.channels) for p in data.platforms),
             "blocklist": len(data.blocklist),
+            "reviewed": len(data.reviewed),
         }
 
     def bump_version(self) -> int:
@@ -233,4 +263,14 @@ def _block_entry(row: BlockEntryRow) -> BlockEntry:
         impersonates=row.impersonates,
         evidence=row.evidence,
         added_on=row.added_on.isoformat(),
+    )
+
+
+def _reviewed_domain(row: ReviewedDomainRow) -> ReviewedDomain:
+    return ReviewedDomain(
+        value=row.value,
+        note=row.note,
+        reviewed_on=row.reviewed_on.isoformat(),
+        resembles=row.resembles,
+        source=row.source,
     )

@@ -18,7 +18,14 @@ from registry.files import RegistryData, parse_registry
 from registry.models import Base
 from registry.store import RegistryStore
 
-TABLES = {"alembic_version", "block_entry", "channel", "platform", "registry_meta"}
+TABLES = {
+    "alembic_version",
+    "block_entry",
+    "channel",
+    "platform",
+    "registry_meta",
+    "reviewed_domain",
+}
 
 
 @pytest.fixture

@@ -105,6 +105,7 @@ def test_a_migrated_database_starts_empty(session: Session) -> None:
         "channels_by_kind": {},
         "channels_by_status": {},
         "blocklist": 0,
+        "reviewed": 0,
     }
     assert store.build_index().platforms == ()
 
@@ -124,7 +125,7 @@ def test_import_gives_back_the_same_registry(
 
 def test_import_counts(session: Session) -> None:
     counts = RegistryStore(session).import_data(_small(), replace=True)
-    assert counts == {"platforms": 5, "channels": 10, "blocklist": 2}
+    assert counts == {"platforms": 5, "channels": 10, "blocklist": 2, "reviewed": 0}
 
 
 def test_version_rises_with_every_import(store: RegistryStore, session: Session) -> None:
@@ -265,6 +266,7 @@ def test_stats(store: RegistryStore) -> None:
         "channels_by_kind": {"domain": 3, "email": 1, "phone": 6},
         "channels_by_status": {"active": 9, "retired": 1},
         "blocklist": 2,
+        "reviewed": 0,
     }
 
 

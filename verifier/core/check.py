@@ -290,6 +290,27 @@ def _judge_link(text: str, j: _Judgement, region: str, claimed: Platform | None)
 
 
 def _judge_lookalike(j: _Judgement, link: ParsedLink) -> None:
+    review = j.index.reviewed(link.host)
+    if review is not None:
+        # Moderators looked at this site and found it is not an impersonation: say so instead
+        # of guessing. URL tricks (user info, shorteners, ports) are still reported above.
+        resembles = j.index.platform(review.resembles) if review.resembles else None
+        if resembles is None:
+            j.reason(
+                "reviewed_not_impersonation_of_any",
+                host=link.display_host,
+                reviewed_on=review.reviewed_on,
+                note=review.note,
+            )
+        else:
+            j.reason(
+                "reviewed_not_impersonation",
+                host=link.display_host,
+                platform=j.name(resembles),
+                reviewed_on=review.reviewed_on,
+                note=review.note,
+            )
+        return
     found = find_lookalike(link, lookalike_index(j.index))
     if found is None:
         return

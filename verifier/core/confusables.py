@@ -11,11 +11,12 @@ The character data is Unicode's confusables.txt as packaged by the maintained
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["ascii_fold", "is_mixed_script", "scripts_of", "skeleton"]
+__all__ = ["ascii_fold", "is_mixed_script", "loose_skeleton", "scripts_of", "skeleton"]
 
 # ASCII sequences that read as another letter at a glance. Applied to both sides of every
 # comparison, so "rnicrosoft" and "microsoft" share one skeleton.
@@ -44,6 +45,53 @@ def _prototypes() -> dict[str, str]:
         if best != char:
             table[char] = best.lower()
     return table
+
+
+# Latin letters with a hook, stroke, bar or tail, small capitals and the like read as their base
+# letter ("ƈ" is c, "ɓ" is b, "ʙ" is b); confusables.txt leaves many of them alone.
+_LATIN_NAME = re.compile(
+    r"^LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |DOTLESS |TURNED |REVERSED |CLOSED |"
+    r"OPEN |BARRED |SCRIPT |LONG |INSULAR |BROKEN |MIDDLE-WELSH |SIDEWAYS )*([A-Z])(?: |$)"
+)
+_LATIN_WORDS = {"ENG": "n", "SCHWA": "e", "KRA": "k", "ALPHA": "a", "IOTA": "i", "TONE SIX": "b"}
+
+
+@lru_cache(maxsize=4096)
+def _latin_base(char: str) -> str:
+    name = unicodedata.name(char, "")
+    found = _LATIN_NAME.match(name)
+    if found:
+        return found.group(1).lower()
+    if name.startswith("LATIN "):
+        for word, base in _LATIN_WORDS.items():
+            if name.endswith(" " + word) or f" {word} WITH " in name:
+                return base
+    return char
+
+
+# Visual classes for the loose comparison of a whole name: shapes a hurried reader confuses.
+# Sequences first (they look like one letter), then single characters to their class.
+_LOOSE_SEQUENCES = (("rn", "m"), ("nn", "m"), ("cl", "d"), ("dl", "d"), ("lb", "b"), ("lh", "h"))
+_LOOSE_CLASSES = str.maketrans(
+    {"i": "l", "1": "l", "j": "l", "|": "l", "0": "o", "e": "c", "d": "b", "q": "g",
+     "m": "n", "r": "n", "u": "v", "3": "8", "9": "6", "5": "s", "2": "z"}
+)  # fmt: skip
+
+
+def loose_skeleton(label: str) -> str:
+    """The skeleton with visually similar letters merged (i/l/1, c/e, b/d, m/n/r, u/v, …).
+
+    Coarser than :func:`skeleton`: it catches ``bamkcomm`` for ``bankcomm`` and ``clhina`` for
+    ``china``, so it is only used for names long enough not to collide by chance.
+
+    >>> loose_skeleton("barkconm") == loose_skeleton("bankcomm")
+    True
+    """
+    text = skeleton(label)
+    for seen, meant in _LOOSE_SEQUENCES:
+        if seen in text:
+            text = text.replace(seen, meant)
+    return text.translate(_LOOSE_CLASSES)
 
 
 def ascii_fold(text: str) -> str:
@@ -77,7 +125,9 @@ def skeleton(label: str) -> str:
     decomposed = unicodedata.normalize("NFD", label.lower())
     mapped = "".join(table.get(c, c) for c in decomposed)
     stripped = "".join(
-        c for c in unicodedata.normalize("NFD", mapped) if unicodedata.category(c) != "Mn"
+        c if c.isascii() else _latin_base(c)
+        for c in unicodedata.normalize("NFD", mapped)
+        if unicodedata.category(c) != "Mn"
     )
     return ascii_fold(stripped.lower())
 

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-__all__ = ["BlockEntry", "Channel", "ChannelMatch", "Platform", "RegistryIndex"]
+__all__ = [
+    "BlockEntry",
+    "Channel",
+    "ChannelMatch",
+    "Platform",
+    "RegistryIndex",
+    "ReviewedDomain",
+]
 
 T = TypeVar("T")
 
@@ -83,6 +90,28 @@ class BlockEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewedDomain:
+    """A domain a moderator checked and found not to be an impersonation.
+
+    Precision matters as much as recall: a real, unrelated site called an impersonator teaches
+    people to ignore warnings. When the detector is wrong about a real site, a moderator records
+    it here and the verdict says it was reviewed instead of raising an alarm.
+    """
+
+    #: The normalised host or registrable domain (lower-case punycode); it covers every host
+    #: below it too, as a blocklisted domain does.
+    value: str
+    #: Why it is not an impersonation, in the moderator's words (shown in the verdict).
+    note: str
+    #: ISO date of the review.
+    reviewed_on: str
+    #: Slug of the platform it was mistaken for, or None when the review names none.
+    resembles: str | None = None
+    #: Where the moderator checked the site's owner (a URL); may be empty.
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelMatch:
     """A channel found for a looked-up value, with the platform that owns it."""
 
@@ -104,11 +133,14 @@ class RegistryIndex:
     version: int
     platforms: tuple[Platform, ...]
     blocklist: tuple[BlockEntry, ...] = ()
+    #: Domains reviewed as not impersonations, by value (see :meth:`reviewed`).
+    reviewed_domains: tuple[ReviewedDomain, ...] = ()
     _by_slug: dict[str, Platform] = field(default_factory=dict, repr=False)
     _by_value: dict[tuple[str, str], tuple[ChannelMatch, ...]] = field(
         default_factory=dict, repr=False
     )
     _blocked: dict[tuple[str, str], BlockEntry] = field(default_factory=dict, repr=False)
+    _reviewed: dict[str, ReviewedDomain] = field(default_factory=dict, repr=False)
     #: Phone values the registry lists (short digits and E.164), on channels or the blocklist:
     #: valid without asking libphonenumber, which has no data for some real short numbers.
     known_phones: frozenset[str] = frozenset()
@@ -117,11 +149,17 @@ class RegistryIndex:
 
     @classmethod
     def build(
-        cls, platforms: Iterable[Platform], blocklist: Iterable[BlockEntry] = (), version: int = 0
+        cls,
+        platforms: Iterable[Platform],
+        blocklist: Iterable[BlockEntry] = (),
+        version: int = 0,
+        reviewed: Iterable[ReviewedDomain] = (),
     ) -> RegistryIndex:
-        """Index ``platforms`` and ``blocklist``; values must already be normalised."""
+        """Index ``platforms``, ``blocklist`` and ``reviewed`` domains; values must already be
+        normalised."""
         platforms = tuple(sorted(platforms, key=lambda p: p.slug))
         blocklist = tuple(blocklist)
+        reviewed_domains = tuple(sorted(reviewed, key=lambda r: r.value))
         by_value: dict[tuple[str, str], list[ChannelMatch]] = {}
         for platform in platforms:
             for channel in platform.channels:
@@ -131,9 +169,11 @@ class RegistryIndex:
             version=version,
             platforms=platforms,
             blocklist=blocklist,
+            reviewed_domains=reviewed_domains,
             _by_slug={p.slug: p for p in platforms},
             _by_value={k: tuple(v) for k, v in by_value.items()},
             _blocked={(b.kind, b.value): b for b in blocklist},
+            _reviewed={r.value: r for r in reviewed_domains},
             known_phones=frozenset(
                 [value for kind, value in by_value if kind == "phone"]
                 + [b.value for b in blocklist if b.kind == "phone"]
@@ -181,6 +221,26 @@ class RegistryIndex:
         """The blocklist entry for ``host`` or a domain above it, or None."""
         for candidate in _host_and_parents(host):
             entry = self._blocked.get(("domain", candidate))
+            if entry is not None:
+                return entry
+        return None
+
+    def reviewed(self, host: str) -> ReviewedDomain | None:
+        """The review of ``host`` or of the nearest domain above it, or None.
+
+        ``host`` is a normalised host (lower-case punycode), as
+        :func:`verifier.core.link.normalize_link` gives it.
+
+        >>> index = RegistryIndex.build(
+        ...     [], reviewed=[ReviewedDomain("duolingo.com", "A language course", "2026-11-01")]
+        ... )
+        >>> index.reviewed("www.duolingo.com").value
+        'duolingo.com'
+        >>> index.reviewed("duolingo.com.evil.top") is None
+        True
+        """
+        for candidate in _host_and_parents(host):
+            entry = self._reviewed.get(candidate)
             if entry is not None:
                 return entry
         return None

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from verifier.core.confusables import is_mixed_script, skeleton
+from verifier.core.confusables import is_mixed_script, loose_skeleton, skeleton
 from verifier.core.index import Platform, RegistryIndex
 from verifier.core.link import ParsedLink, display_host, split_registrable
 
@@ -49,7 +49,9 @@ _KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = frozenset("aeiou")
 #: Typos are only matched for names at least this long; shorter ones match too much.
 MIN_TYPO_LENGTH = 4
-#: Names this long or longer count inside another domain without a service word.
+#: Names this long or longer count inside another domain without a service word, and are
+#: compared by their loose skeleton (i/l/1, c/e, m/n/r merged), which shorter names would share
+#: with too many unrelated ones.
 STRONG_TOKEN_LENGTH = 5
 
 
@@ -111,6 +113,7 @@ class LookalikeIndex:
     by_label: dict[str, list[Brand]] = field(default_factory=dict)
     by_skeleton: dict[str, list[Brand]] = field(default_factory=dict)
     by_deletion: dict[str, list[Brand]] = field(default_factory=dict)
+    by_loose: dict[str, list[Brand]] = field(default_factory=dict)
     automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
 
     @classmethod
@@ -130,6 +133,10 @@ class LookalikeIndex:
                     if len(brand.token) >= MIN_TYPO_LENGTH:
                         for variant in {*_deletes(brand.token), *_deletes(sk)}:
                             index.by_deletion.setdefault(variant, []).append(brand)
+                    if len(brand.token) >= STRONG_TOKEN_LENGTH:
+                        loose = loose_skeleton(brand.token)
+                        for variant in {loose, *_deletes(loose)}:
+                            index.by_loose.setdefault(variant, []).append(brand)
         for token, brands in tokens.items():
             index.automaton.add_word(token, (token, tuple(brands)))
         if tokens:
@@ -220,6 +227,15 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
         return Lookalike(
             brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
         )
+    loose = loose_skeleton(shown)
+    found = [b for b in index.by_loose.get(loose, ()) if loose_skeleton(b.token) == loose]
+    if found:
+        # bamkconnm, clhinaunicom: letters a hurried reader takes for the brand's.
+        brand = _pick(found)
+        code = "lookalike_homoglyph" if not shown.isascii() else "lookalike_ascii_lookalike"
+        return Lookalike(
+            brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
+        )
     unhyphenated = label.replace("-", "")
     if unhyphenated != label and unhyphenated in index.by_label:
         brand = _pick(index.by_label[unhyphenated])
@@ -250,6 +266,28 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
         if code is not None:
             return Lookalike(
                 brand.platform, code, token, brand.domain, detail, is_mixed_script(shown)
+            )
+    if not shown.isascii():
+        # An IDN label that reads as a brand with one more change: a homoglyph attack.
+        return _loose_near(shown, index)
+    return None
+
+
+def _loose_near(shown: str, index: LookalikeIndex) -> Lookalike | None:
+    loose = loose_skeleton(shown)
+    found: list[Brand] = []
+    for key in (loose, *_deletes(loose)):
+        found.extend(index.by_loose.get(key, ()))
+    for brand in sorted(found, key=lambda b: (b.platform.slug, b.token)):
+        code, _ = classify_typo(loose, loose_skeleton(brand.token))
+        if code is not None:
+            return Lookalike(
+                brand.platform,
+                "lookalike_homoglyph",
+                brand.token,
+                brand.domain,
+                shown,
+                is_mixed_script(shown),
             )
     return None
 

@@ -50,6 +50,20 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "它冒充{platform}。{platform}的真实渠道见下方。",
         "It impersonates {platform}. {platform}'s real channels are listed below.",
     ),
+    # Reviewed domains (RegistryIndex.reviewed): a moderator found the site is not an
+    # impersonation. Two codes, because Chinese cannot drop the platform from the sentence and
+    # stay grammatical: the first when the review names the platform it was mistaken for
+    # (ReviewedDomain.resembles), the second when it names none.
+    "reviewed_not_impersonation": (
+        "我们的审核员核查过 {host}：它不是冒充{platform}的网站（{reviewed_on}，{note}）。",
+        "Our moderators reviewed {host}: it is not an impersonation of {platform} "
+        "({reviewed_on}: {note}).",
+    ),
+    "reviewed_not_impersonation_of_any": (
+        "我们的审核员核查过 {host}：它不是冒充任何登记平台的网站（{reviewed_on}，{note}）。",
+        "Our moderators reviewed {host}: it is not an impersonation of any registered platform "
+        "({reviewed_on}: {note}).",
+    ),
     # Not in the registry
     "not_in_registry": (
         "登记册里没有这个{what}。“未核实”不等于安全：请只通过下方或官方 App 内公布的渠道联系。",
