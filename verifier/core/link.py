@@ -142,6 +142,49 @@ def _display(host: str) -> str:
         return host
 
 
+# The common case: an ASCII link with a plain host, no user info, no brackets, no escapes. It is
+# parsed by one expression; everything else takes the general path below.
+_PLAIN_LINK = re.compile(
+    r"^(?:(https?)://)?((?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+[A-Za-z][A-Za-z0-9-]{0,62}(?<!-))\.?"
+    r"(?::(\d{1,5}))?([/?#][!-~]*)?$"
+)
+
+
+def _plain_link(text: str) -> ParsedLink | None:
+    found = _PLAIN_LINK.match(text)
+    if found is None:
+        return None
+    scheme_part, raw_host, port_text, rest = found.groups()
+    scheme = (scheme_part or "http").lower()
+    host = raw_host.lower()
+    port = int(port_text) if port_text else None
+    if port is not None and (port > 65535 or port == _DEFAULT_PORTS[scheme]):
+        return None if port > 65535 else _plain_finish(scheme, host, None, rest)
+    return _plain_finish(scheme, host, port, rest)
+
+
+def _plain_finish(scheme: str, host: str, port: int | None, rest: str | None) -> ParsedLink | None:
+    if len(host) > 253 or "xn--" in host:
+        return None  # IDN labels need decoding checks: the general path does them
+    extracted = _EXTRACT.extract_str(host)
+    if not extracted.suffix:
+        raise InvalidLink("unknown_suffix")
+    path, _, query = (rest or "/").partition("#")[0].partition("?")
+    canonical = f"{scheme}://{host}{f':{port}' if port else ''}{path or '/'}"
+    if query:
+        canonical += "?" + query
+    return ParsedLink(
+        normalized=canonical,
+        host=host,
+        display_host=host,
+        registrable=extracted.top_domain_under_public_suffix or host,
+        scheme=scheme,
+        port=port,
+        private_suffix=extracted.is_private,
+        suffix=extracted.suffix,
+    )
+
+
 def normalize_link(value: str) -> ParsedLink:
     """Parse a link written with or without a scheme, or raise :class:`InvalidLink`.
 
@@ -150,6 +193,9 @@ def normalize_link(value: str) -> ParsedLink:
     >>> normalize_link("WWW.ICBC.COM.CN/x").registrable
     'icbc.com.cn'
     """
+    plain = _plain_link(value)
+    if plain is not None:
+        return plain
     text = fold(value)
     if not text or any(c.isspace() for c in text):
         raise InvalidLink("not_a_link")

@@ -114,6 +114,8 @@ class LookalikeIndex:
     by_skeleton: dict[str, list[Brand]] = field(default_factory=dict)
     by_deletion: dict[str, list[Brand]] = field(default_factory=dict)
     by_loose: dict[str, list[Brand]] = field(default_factory=dict)
+    #: Lengths of the names that typos are matched against.
+    lengths: frozenset[int] = frozenset()
     automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
 
     @classmethod
@@ -142,6 +144,7 @@ class LookalikeIndex:
         if tokens:
             index.automaton.make_automaton()
         index.owned = frozenset(owned)
+        index.lengths = frozenset(len(t) for t in index.by_label if len(t) >= MIN_TYPO_LENGTH)
         return index
 
 
@@ -247,9 +250,14 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
     """One keystroke away from a brand's name: the classic typosquat."""
     if len(label) < MIN_TYPO_LENGTH - 1:
         return None
+    if index.lengths.isdisjoint((len(label) - 1, len(label), len(label) + 1)):
+        return None  # no brand name within one keystroke of this length
     candidates: dict[str, Brand] = {}
     sk = skeleton(shown)
-    for key in (label, sk, *_deletes(label), *_deletes(sk)):
+    keys = {label, *_deletes(label)}
+    if sk != label:
+        keys.update((sk, *_deletes(sk)))
+    for key in keys:
         for brand in index.by_deletion.get(key, ()):
             candidates.setdefault(brand.token, brand)
         for brand in index.by_label.get(key, ()):

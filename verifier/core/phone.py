@@ -84,6 +84,8 @@ def looks_like_phone(value: str) -> bool:
     """True when ``value`` (already folded) is made only of digits and phone punctuation."""
     if _PHONE_CHARS.match(value):
         return any(c.isdigit() for c in value)
+    if value[:1].isalpha() and value[:4].lower() != "tel:":
+        return False  # a number starts with a digit, "+" or a bracket: spare the regexes
     body = _EXTENSION.sub("", value)
     if body.lower().startswith("tel:"):
         body = body[4:]
