@@ -141,7 +141,8 @@ def _human(v: dict[str, Any]) -> str:
     if v["platform"]:
         head += f" · {v['platform']['name']} [{v['platform']['slug']}]"
     if v["impersonates"]:
-        head += f" · presented as {v['impersonates']['name']} [{v['impersonates']['slug']}]"
+        how = "imitates" if v["verdict"] in ("lookalike", "known_scam") else "presented as"
+        head += f" · {how} {v['impersonates']['name']} [{v['impersonates']['slug']}]"
     lines = [head]
     if v["normalized"] and v["normalized"] != v["input"]:
         lines.append(f"  normalized: {v['normalized']}")
