@@ -70,12 +70,14 @@ def _latin_base(char: str) -> str:
 
 
 # Visual classes for the loose comparison of a whole name: shapes a hurried reader confuses.
-# Sequences first (they look like one letter), then single characters to their class.
-_LOOSE_SEQUENCES = (("rn", "m"), ("nn", "m"), ("cl", "d"), ("dl", "d"), ("lb", "b"), ("lh", "h"))
+# Single characters go to their class first, then sequences that read as one letter ("lc" as k,
+# "cl" as d, "vv" as w), then runs of one class collapse ("rn", "nn" and "m" all become "n").
 _LOOSE_CLASSES = str.maketrans(
     {"i": "l", "1": "l", "j": "l", "|": "l", "0": "o", "e": "c", "d": "b", "q": "g",
      "m": "n", "r": "n", "u": "v", "3": "8", "9": "6", "5": "s", "2": "z"}
 )  # fmt: skip
+_LOOSE_SEQUENCES = (("lh", "h"), ("lc", "k"), ("lb", "b"), ("cl", "b"), ("vv", "w"))
+_RUNS = re.compile(r"(.)\1+")
 
 
 def loose_skeleton(label: str) -> str:
@@ -86,12 +88,14 @@ def loose_skeleton(label: str) -> str:
 
     >>> loose_skeleton("barkconm") == loose_skeleton("bankcomm")
     True
+    >>> loose_skeleton("banlc-of-chiṇa") == loose_skeleton("bank-of-china")
+    True
     """
-    text = skeleton(label)
+    text = _unicode_skeleton(label).translate(_LOOSE_CLASSES)
     for seen, meant in _LOOSE_SEQUENCES:
         if seen in text:
             text = text.replace(seen, meant)
-    return text.translate(_LOOSE_CLASSES)
+    return _RUNS.sub(r"\1", text)
 
 
 def ascii_fold(text: str) -> str:
@@ -119,8 +123,14 @@ def skeleton(label: str) -> str:
     >>> skeleton("àlipay") == skeleton("alipay")
     True
     """
+    return ascii_fold(_unicode_skeleton(label))
+
+
+@lru_cache(maxsize=65536)
+def _unicode_skeleton(label: str) -> str:
+    """Lower case, confusables mapped to their representative, accents and hooks dropped."""
     if label.isascii():
-        return ascii_fold(label.lower())
+        return label.lower()
     table = _prototypes()
     decomposed = unicodedata.normalize("NFD", label.lower())
     mapped = "".join(table.get(c, c) for c in decomposed)
@@ -129,7 +139,7 @@ def skeleton(label: str) -> str:
         for c in unicodedata.normalize("NFD", mapped)
         if unicodedata.category(c) != "Mn"
     )
-    return ascii_fold(stripped.lower())
+    return stripped.lower()
 
 
 def scripts_of(label: str) -> frozenset[str]:

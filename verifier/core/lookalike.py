@@ -135,9 +135,12 @@ class LookalikeIndex:
                     if len(brand.token) >= MIN_TYPO_LENGTH:
                         for variant in {*_deletes(brand.token), *_deletes(sk)}:
                             index.by_deletion.setdefault(variant, []).append(brand)
-                    if len(brand.token) >= STRONG_TOKEN_LENGTH:
+                    if len(brand.token) >= MIN_TYPO_LENGTH:
                         loose = loose_skeleton(brand.token)
-                        for variant in {loose, *_deletes(loose)}:
+                        variants = {loose}
+                        if len(brand.token) >= STRONG_TOKEN_LENGTH:
+                            variants.update(_deletes(loose))
+                        for variant in variants:
                             index.by_loose.setdefault(variant, []).append(brand)
         for token, brands in tokens.items():
             index.automaton.add_word(token, (token, tuple(brands)))
@@ -198,8 +201,9 @@ def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
         return _free_hosting(link, index)
     return (
         _same_name(label, shown, suffix, index)
-        or _typo(label, shown, suffix, index)
         or _split_by_dot(subdomain, label, index)
+        or _typo(label, shown, suffix, index)
+        or _loose(shown, suffix, index)
         or _embedded_domain(link.host, index)
         or _brand_in_subdomain(subdomain, link, index)
         or _brand_with_words(label, shown, link, index)
@@ -230,15 +234,6 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
         return Lookalike(
             brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
         )
-    loose = loose_skeleton(shown)
-    found = [b for b in index.by_loose.get(loose, ()) if loose_skeleton(b.token) == loose]
-    if found:
-        # bamkconnm, clhinaunicom: letters a hurried reader takes for the brand's.
-        brand = _pick(found)
-        code = "lookalike_homoglyph" if not shown.isascii() else "lookalike_ascii_lookalike"
-        return Lookalike(
-            brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
-        )
     unhyphenated = label.replace("-", "")
     if unhyphenated != label and unhyphenated in index.by_label:
         brand = _pick(index.by_label[unhyphenated])
@@ -250,8 +245,10 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
     """One keystroke away from a brand's name: the classic typosquat."""
     if len(label) < MIN_TYPO_LENGTH - 1:
         return None
-    if index.lengths.isdisjoint((len(label) - 1, len(label), len(label) + 1)):
-        return None  # no brand name within one keystroke of this length
+    size = len(shown)  # an IDN label is measured as people read it, not as punycode
+    if index.lengths.isdisjoint((size - 1, size, size + 1)):
+        # No brand name within one keystroke of this length.
+        return None
     candidates: dict[str, Brand] = {}
     sk = skeleton(shown)
     keys = {label, *_deletes(label)}
@@ -263,11 +260,17 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
         for brand in index.by_label.get(key, ()):
             if len(brand.token) >= MIN_TYPO_LENGTH:
                 candidates.setdefault(brand.token, brand)
-    for token in sorted(candidates):
+    # Two brands one keystroke away (cmbchina.com, cgbchina.com.cn): the one under the same
+    # suffix is the one imitated.
+    for token in sorted(candidates, key=lambda t: (candidates[t].suffix != suffix, t)):
         brand = candidates[token]
         if len(token) == MIN_TYPO_LENGTH and suffix != brand.suffix:
             continue  # cibc.com is a Canadian bank, not icbc.com.cn: four letters need the suffix
         code, detail = classify_typo(label, token)
+        if code == "lookalike_typo_replacement" and len(token) < GENERIC_REPLACEMENT_LENGTH:
+            # An arbitrary letter changed in a short name makes another word (apple → apply,
+            # ample); only keyboard, vowel and bit-flip slips count there.
+            code = None
         if code is None and not shown.isascii():
             code, detail = classify_typo(sk, skeleton(token))
             code = "lookalike_homoglyph" if code else None
@@ -275,27 +278,47 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
             return Lookalike(
                 brand.platform, code, token, brand.domain, detail, is_mixed_script(shown)
             )
-    if not shown.isascii():
-        # An IDN label that reads as a brand with one more change: a homoglyph attack.
-        return _loose_near(shown, index)
     return None
 
 
-def _loose_near(shown: str, index: LookalikeIndex) -> Lookalike | None:
+#: Names at least this long count any one-letter replacement as a typo.
+GENERIC_REPLACEMENT_LENGTH = 6
+#: Names at least this long also match a loose skeleton one change away (ASCII labels).
+LOOSE_NEAR_LENGTH = 8
+
+
+def _loose(shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
+    """``bamkconnm``, ``clhinaunicom``, ``banlc-of-chiṇa``: letters a hurried reader takes for
+    the brand's (i/l/1, c/e, b/d, m/n/r/rn, u/v, lc/k …), possibly with one more change."""
     loose = loose_skeleton(shown)
-    found: list[Brand] = []
+    code = "lookalike_homoglyph" if not shown.isascii() else "lookalike_ascii_lookalike"
+    def order(brand: Brand) -> tuple[bool, str, str]:
+        return (brand.suffix != suffix, brand.platform.slug, brand.token)
+
+    candidates = sorted(index.by_loose.get(loose, ()), key=order)
+    for brand in candidates:
+        brand_loose = loose_skeleton(brand.token)
+        if brand_loose != loose:
+            continue
+        if len(brand.token) < STRONG_TOKEN_LENGTH and suffix != brand.suffix:
+            continue  # four letters: only under the brand's own suffix
+        return Lookalike(
+            brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
+        )
+    if shown.isascii() and len(shown) < LOOSE_NEAR_LENGTH - 1:
+        return None
+    near: list[Brand] = []
     for key in (loose, *_deletes(loose)):
-        found.extend(index.by_loose.get(key, ()))
-    for brand in sorted(found, key=lambda b: (b.platform.slug, b.token)):
-        code, _ = classify_typo(loose, loose_skeleton(brand.token))
-        if code is not None:
+        near.extend(index.by_loose.get(key, ()))
+    for brand in sorted(near, key=order):
+        if shown.isascii() and len(brand.token) < LOOSE_NEAR_LENGTH:
+            continue
+        if len(brand.token) < STRONG_TOKEN_LENGTH:
+            continue
+        edit, _ = classify_typo(loose, loose_skeleton(brand.token))
+        if edit is not None:
             return Lookalike(
-                brand.platform,
-                "lookalike_homoglyph",
-                brand.token,
-                brand.domain,
-                shown,
-                is_mixed_script(shown),
+                brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
             )
     return None
 

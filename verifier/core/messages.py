@@ -198,11 +198,11 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "This is {platform}'s official number {official} with digits added ({detail}), a known caller-ID spoofing tell: a genuine call shows exactly {official}.",
     ),
     "near_official_number": (
-        "这个号码与{platform}的官方号码 {official} 只差一位数字。",
-        "This number is one digit away from {platform}'s official number {official}.",
+        "这个号码与官方号码 {official}（{platform}）只差一位数字。",
+        "This number is one digit away from the official number {official} ({platform}).",
     ),
     "personal_mobile_as_hotline": (
-        "这是个人手机号码，企业客服热线不会用个人手机号码。",
+        "这是个人手机号码，{platform}的客服热线不会用个人手机号码。",
         "This is a personal mobile number; {platform}'s customer service does not call from one.",
     ),
     "foreign_number_as_hotline": (

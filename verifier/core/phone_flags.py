@@ -10,7 +10,7 @@ with every official number in turn.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass
 
 from verifier.core.index import Platform, RegistryIndex
@@ -22,7 +22,6 @@ __all__ = ["NumberTrick", "digits_of", "find_number_trick"]
 MIN_SHORT_LENGTH = 5
 #: At most this many digits added around an official short number count as a spoofing tell.
 MAX_ADDED_DIGITS = 4
-_NOT_DIGIT = re.compile(r"\D+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +64,12 @@ def _maps(index: RegistryIndex) -> _NumberMaps:
 
 
 def digits_of(text: str) -> str:
-    """The ASCII digits of ``text``, in order."""
-    return _NOT_DIGIT.sub("", text)
+    """The digits of ``text``, in order, as ASCII (other scripts' digits converted).
+
+    >>> digits_of("+86 ９５５-88")
+    '8695588'
+    """
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
 
 
 def find_number_trick(digits: str, index: RegistryIndex) -> NumberTrick | None:
@@ -87,7 +90,9 @@ def find_number_trick(digits: str, index: RegistryIndex) -> NumberTrick | None:
         return None
     for size in (6, 5):
         for official, added in ((digits[-size:], digits[:-size]), (digits[:size], digits[size:])):
-            if added and len(added) <= MAX_ADDED_DIGITS and official in maps.short:
+            # One added digit is "one digit away" (955880); two or more (0095588) is the
+            # spoofing pattern.
+            if 2 <= len(added) <= MAX_ADDED_DIGITS and official in maps.short:
                 return NumberTrick(
                     "official_number_with_extra_digits", official, maps.short[official], added
                 )
