@@ -135,7 +135,8 @@ class LookalikeIndex:
                     if len(brand.token) >= MIN_TYPO_LENGTH:
                         for variant in {*_deletes(brand.token), *_deletes(sk)}:
                             index.by_deletion.setdefault(variant, []).append(brand)
-                    if len(brand.token) >= MIN_TYPO_LENGTH:
+                    letters = sum(c.isalpha() for c in brand.token)
+                    if len(brand.token) >= MIN_TYPO_LENGTH and letters >= MIN_LOOSE_LETTERS:
                         loose = loose_skeleton(brand.token)
                         variants = {loose}
                         if len(brand.token) >= STRONG_TOKEN_LENGTH:
@@ -159,8 +160,8 @@ def _brands_of(platform: Platform) -> Iterator[Brand]:
         label, suffix = split_registrable(channel.value)
         if f"{label}.{suffix}" != channel.value:
             continue  # a host inside the registrable domain (mobile.example.com): not a name
-        if label and suffix and label not in seen and not label.startswith("xn--"):
-            seen.add(label)
+        if label and suffix and not label.startswith("xn--"):
+            seen.add(label)  # amazon.com and amazon.cn: one name, a brand under each suffix
             yield Brand(platform, label, channel.value, suffix)
     for name in (*platform.aliases, platform.name_en, platform.name_zh):
         token = _token(name)
@@ -249,27 +250,30 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
     if index.lengths.isdisjoint((size - 1, size, size + 1)):
         # No brand name within one keystroke of this length.
         return None
-    candidates: dict[str, Brand] = {}
+    candidates: set[Brand] = set()
     sk = skeleton(shown)
     keys = {label, *_deletes(label)}
     if sk != label:
         keys.update((sk, *_deletes(sk)))
     for key in keys:
-        for brand in index.by_deletion.get(key, ()):
-            candidates.setdefault(brand.token, brand)
-        for brand in index.by_label.get(key, ()):
-            if len(brand.token) >= MIN_TYPO_LENGTH:
-                candidates.setdefault(brand.token, brand)
+        candidates.update(index.by_deletion.get(key, ()))
+        candidates.update(b for b in index.by_label.get(key, ()) if len(b.token) >= MIN_TYPO_LENGTH)
     # Two brands one keystroke away (cmbchina.com, cgbchina.com.cn): the one under the same
     # suffix is the one imitated.
-    for token in sorted(candidates, key=lambda t: (candidates[t].suffix != suffix, t)):
-        brand = candidates[token]
-        if len(token) == MIN_TYPO_LENGTH and suffix != brand.suffix:
-            continue  # cibc.com is a Canadian bank, not icbc.com.cn: four letters need the suffix
+    for brand in sorted(candidates, key=lambda b: (b.suffix != suffix, b.token, b.domain)):
+        token = brand.token
+        if suffix != brand.suffix and shown.isascii():
+            # A one-letter difference under another suffix is, far more often than not, another
+            # company's own name: cibc.com (icbc.com.cn), citibank.com.cn (citicbank.com),
+            # enpay.co.jp (tenpay.com). Typosquats keep the brand's suffix; other suffixes are
+            # caught by the skeleton, loose and brand-with-words rules instead.
+            continue
         code, detail = classify_typo(label, token)
-        if code == "lookalike_typo_replacement" and len(token) < GENERIC_REPLACEMENT_LENGTH:
+        if (code == "lookalike_typo_replacement" and len(token) < GENERIC_REPLACEMENT_LENGTH) or (
+            code == "lookalike_typo_bit_flip" and len(token) < BIT_FLIP_LENGTH
+        ):
             # An arbitrary letter changed in a short name makes another word (apple → apply,
-            # ample); only keyboard, vowel and bit-flip slips count there.
+            # tmall → dmall, vmall): only keyboard and vowel slips count there.
             code = None
         if code is None and not shown.isascii():
             code, detail = classify_typo(sk, skeleton(token))
@@ -281,8 +285,11 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
     return None
 
 
-#: Names at least this long count any one-letter replacement as a typo.
-GENERIC_REPLACEMENT_LENGTH = 6
+#: Names at least this long count any one-letter replacement as a typo, and a bit flip.
+GENERIC_REPLACEMENT_LENGTH = 7
+BIT_FLIP_LENGTH = 6
+#: Names need this many letters for the loose comparison; digits merge too easily (11183 and 18).
+MIN_LOOSE_LETTERS = 3
 #: Names at least this long also match a loose skeleton one change away (ASCII labels).
 LOOSE_NEAR_LENGTH = 8
 
@@ -311,8 +318,8 @@ def _loose(shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
     for key in (loose, *_deletes(loose)):
         near.extend(index.by_loose.get(key, ()))
     for brand in sorted(near, key=order):
-        if shown.isascii() and len(brand.token) < LOOSE_NEAR_LENGTH:
-            continue
+        if shown.isascii() and (len(brand.token) < LOOSE_NEAR_LENGTH or suffix != brand.suffix):
+            continue  # citibank.com.cn is Citibank, not a lookalike of citicbank.com
         if len(brand.token) < STRONG_TOKEN_LENGTH:
             continue
         edit, _ = classify_typo(loose, loose_skeleton(brand.token))
@@ -421,7 +428,9 @@ def _has_bait(words: set[str], leftover: str) -> bool:
     return not rest or rest in _SUFFIX_WORDS or rest in SERVICE_WORDS
 
 
-def _strong_enough(token: str, text: str, start: int, stop: int, words: set[str]) -> bool:
+def _strong_enough(
+    token: str, text: str, start: int, stop: int, words: set[str], brands: tuple[Brand, ...]
+) -> bool:
     """The evidence rule: longer names need less, short names need a boundary and bait."""
     before, after = _bounded(text, start, stop)
     leftover = text[:start] + text[stop:]
@@ -430,8 +439,12 @@ def _strong_enough(token: str, text: str, start: int, stop: int, words: set[str]
         return True  # a Chinese brand name inside an IDN label is deliberate
     if len(token) >= STRONG_TOKEN_LENGTH:
         return (before and after) or bait
+    if not any(b.domain for b in brands):
+        # A short alias that is no domain name ("trip" for Trip.com, "ems") is an ordinary
+        # word as often as not: only bait makes it a brand.
+        return before and after and bait
     if len(token) == MIN_TYPO_LENGTH:
-        return ((before or after) and bait) or (before and after and leftover.strip("-.") != "")
+        return (before or after) and bait
     return before and after and bait
 
 
@@ -443,7 +456,7 @@ def _brand_in_subdomain(
         return None
     words = _words(link.host) | _words(link.normalized.partition(link.host)[2])
     for start, stop, token, brands in _hits(subdomain, index):
-        if _strong_enough(token, subdomain, start, stop, words):
+        if _strong_enough(token, subdomain, start, stop, words, brands):
             brand = _pick(brands)
             return Lookalike(
                 brand.platform, "lookalike_brand_in_subdomain", token, _official(brand), subdomain
@@ -461,7 +474,7 @@ def _brand_with_words(
         for start, stop, token, brands in _hits(text, index):
             if token == text:
                 continue
-            if _strong_enough(token, text, start, stop, words):
+            if _strong_enough(token, text, start, stop, words, brands):
                 brand = _pick(brands)
                 added = (text[:start] + " " + text[stop:]).strip(" -.")
                 return Lookalike(
@@ -478,7 +491,7 @@ def _free_hosting(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
     words = _words(name) | _words(path)
     for text in (name, path):
         for start, stop, token, brands in _hits(text, index):
-            if _strong_enough(token, text, start, stop, words) and token.isascii():
+            if _strong_enough(token, text, start, stop, words, brands) and token.isascii():
                 brand = _pick(brands)
                 return Lookalike(
                     brand.platform, "lookalike_free_hosting", token, _official(brand), link.suffix
