@@ -299,6 +299,7 @@ def _loose(shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
     the brand's (i/l/1, c/e, b/d, m/n/r/rn, u/v, lc/k …), possibly with one more change."""
     loose = loose_skeleton(shown)
     code = "lookalike_homoglyph" if not shown.isascii() else "lookalike_ascii_lookalike"
+
     def order(brand: Brand) -> tuple[bool, str, str]:
         return (brand.suffix != suffix, brand.platform.slug, brand.token)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from registry.db import ensure_ready, make_engine, make_sessionmaker
 from registry.store import RegistryStore
 from verifier.core.index import RegistryIndex
+from verifier.core.lookalike import lookalike_index
 
 __all__ = ["IndexHolder", "current_index", "init_app", "store"]
 
@@ -45,7 +46,10 @@ class IndexHolder:
                 with self._sessions() as session:
                     store = RegistryStore(session)
                     if self._index is None or store.version() != self._index.version:
-                        self._index = store.build_index()
+                        index = store.build_index()
+                        # Build the lookalike maps now, not on the first link someone checks.
+                        lookalike_index(index)
+                        self._index = index
             return self._index
 
     def invalidate(self) -> None:
