@@ -80,6 +80,7 @@ _LOOSE_SEQUENCES = (("lh", "h"), ("lc", "k"), ("lb", "b"), ("cl", "b"), ("vv", "
 _RUNS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=65536)
 def loose_skeleton(label: str) -> str:
     """The skeleton with visually similar letters merged (i/l/1, c/e, b/d, m/n/r, u/v, …).
 
