@@ -199,7 +199,7 @@ def _judge_phone(text: str, j: _Judgement, region: str, claimed: Platform | None
     else:
         if claimed is not None:
             _judge_claimed_number(j, parsed, claimed)
-        elif not _judge_number_trick(j, digits_of(text), None):
+        elif not _judge_number_trick(j, parsed.normalized.removeprefix("+86"), None):
             _judge_unlisted(j, None, "phone")
         _explain_number_type(j, parsed)
     if parsed.extension:

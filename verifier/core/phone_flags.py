@@ -42,6 +42,7 @@ class NumberTrick:
 class _NumberMaps:
     short: dict[str, tuple[Platform, ...]]
     deletions: dict[str, tuple[str, ...]]
+    longest: int
 
 
 def _maps(index: RegistryIndex) -> _NumberMaps:
@@ -57,7 +58,9 @@ def _maps(index: RegistryIndex) -> _NumberMaps:
             for i in range(len(number)):
                 deletions.setdefault(number[:i] + number[i + 1 :], []).append(number)
         return _NumberMaps(
-            {k: tuple(v) for k, v in owners.items()}, {k: tuple(v) for k, v in deletions.items()}
+            {k: tuple(v) for k, v in owners.items()},
+            {k: tuple(v) for k, v in deletions.items()},
+            max(map(len, owners), default=0),
         )
 
     return index.memo("number_maps", build)
@@ -86,8 +89,8 @@ def find_number_trick(digits: str, index: RegistryIndex) -> NumberTrick | None:
     'near_official_number'
     """
     maps = _maps(index)
-    if not maps.short or digits in maps.short:
-        return None
+    if not maps.short or digits in maps.short or len(digits) > maps.longest + MAX_ADDED_DIGITS:
+        return None  # (a full-length number cannot be a short one with a few digits added)
     for size in (6, 5):
         for official, added in ((digits[-size:], digits[:-size]), (digits[:size], digits[size:])):
             # One added digit is "one digit away" (955880); two or more (0095588) is the
