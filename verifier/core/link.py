@@ -4,7 +4,8 @@ Browsers forgive a great deal, and scammers rely on it: ``https://icbc.com.cn@ev
 to ``evil.top`` (everything before ``@`` is a user name), ``ICBC。COM。CN`` is ``icbc.com.cn``,
 ``%65vil.top`` is ``evil.top``, and ``xn--…`` labels display as Chinese. Each value is reduced to
 its real host and then to its registrable domain with tldextract's bundled public suffix list
-(private suffixes included, so ``brand.github.io`` is its own site). No network is ever used.
+(private suffixes included, so ``brand.github.io`` is its own site; see ``suffixes.py``). No
+network is ever used.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-import tldextract
-
 from verifier.core.normalize import fold
+from verifier.core.suffixes import split_host
 
 __all__ = [
     "InvalidLink",
@@ -29,11 +29,6 @@ __all__ = [
     "split_registrable",
 ]
 
-# The bundled snapshot only: an empty URL list means tldextract never fetches, and no cache dir
-# means it never writes. Private suffixes (github.io, …) count as public suffixes.
-_EXTRACT = tldextract.TLDExtract(
-    cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
-)
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _WEB_SCHEMES = frozenset({"http", "https"})
@@ -119,8 +114,10 @@ def split_registrable(host: str) -> tuple[str, str]:
     >>> split_registrable("www.alipay.com")
     ('alipay', 'com')
     """
-    extracted = _EXTRACT.extract_str(host)
-    return extracted.domain, extracted.suffix
+    parts = split_host(host)
+    if parts is None or not parts.registrable:
+        return "", parts.suffix if parts else ""
+    return parts.registrable[: -len(parts.suffix) - 1], parts.suffix
 
 
 def display_host(host: str) -> str:
@@ -166,8 +163,8 @@ def _plain_link(text: str) -> ParsedLink | None:
 def _plain_finish(scheme: str, host: str, port: int | None, rest: str | None) -> ParsedLink | None:
     if len(host) > 253 or "xn--" in host:
         return None  # IDN labels need decoding checks: the general path does them
-    extracted = _EXTRACT.extract_str(host)
-    if not extracted.suffix:
+    parts = split_host(host)
+    if parts is None:
         raise InvalidLink("unknown_suffix")
     path, _, query = (rest or "/").partition("#")[0].partition("?")
     canonical = f"{scheme}://{host}{f':{port}' if port else ''}{path or '/'}"
@@ -177,11 +174,11 @@ def _plain_finish(scheme: str, host: str, port: int | None, rest: str | None) ->
         normalized=canonical,
         host=host,
         display_host=host,
-        registrable=extracted.top_domain_under_public_suffix or host,
+        registrable=parts.registrable or host,
         scheme=scheme,
         port=port,
-        private_suffix=extracted.is_private,
-        suffix=extracted.suffix,
+        private_suffix=parts.private,
+        suffix=parts.suffix,
     )
 
 
@@ -232,12 +229,12 @@ def normalize_link(value: str) -> ParsedLink:
             raise InvalidLink("not_a_link")
     registrable, private, suffix = "", False, ""
     if not is_ip:
-        extracted = _EXTRACT.extract_str(host)
-        if not extracted.suffix:
+        cut = split_host(host)
+        if cut is None:
             raise InvalidLink("unknown_suffix")
-        registrable = extracted.top_domain_under_public_suffix or host
-        private = extracted.is_private
-        suffix = extracted.suffix
+        registrable = cut.registrable or host
+        private = cut.private
+        suffix = cut.suffix
     if port == _DEFAULT_PORTS.get(scheme):
         port = None
     shown_host = f"[{host}]" if ":" in host else host
