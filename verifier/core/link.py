@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from verifier.core.normalize import fold
@@ -34,6 +35,7 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _WEB_SCHEMES = frozenset({"http", "https"})
 #: Schemes that run code or embed content instead of naming a site.
 DANGEROUS_SCHEMES = frozenset({"javascript", "data", "vbscript", "file", "blob"})
+_IP_CHARS = re.compile(r"^[0-9a-fA-F:.]+$")
 _LABEL = re.compile(r"^(?!-)[a-z0-9\-_]{1,63}(?<!-)$")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -100,6 +102,7 @@ def normalize_host(raw: str) -> str:
     return ascii_host
 
 
+@lru_cache(maxsize=16384)
 def _label_to_ascii(label: str) -> str:
     if label.isascii():
         if label.startswith("xn--"):
@@ -129,6 +132,7 @@ def display_host(host: str) -> str:
     return _display(host)
 
 
+@lru_cache(maxsize=16384)
 def _display(host: str) -> str:
     try:
         return ".".join(
@@ -257,6 +261,8 @@ def normalize_link(value: str) -> ParsedLink:
 
 def _ip_host(raw: str) -> tuple[bool, str]:
     candidate = unquote(raw).strip("[]")
+    if not _IP_CHARS.match(candidate):
+        return False, raw  # letters beyond hex digits: no IP address, spare the exception
     try:
         return True, str(ipaddress.ip_address(candidate))
     except ValueError:

@@ -200,12 +200,18 @@ def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
         # brand.github.io: the registrable name is someone's site on a free host; only the
         # brand inside it (or in the path) says it imitates anyone.
         return _free_hosting(link, index)
-    return (
+    found = (
         _same_name(label, shown, suffix, index)
         or _split_by_dot(subdomain, label, index)
         or _typo(label, shown, suffix, index)
         or _loose(shown, suffix, index)
-        or _embedded_domain(link.host, index)
+    )
+    if found is not None:
+        return found
+    if shown.isascii() and next(index.automaton.iter(link.host), None) is None:
+        return None  # no brand name anywhere in the host: nothing for the token rules
+    return (
+        _embedded_domain(link.host, index)
         or _brand_in_subdomain(subdomain, link, index)
         or _brand_with_words(label, shown, link, index)
     )
