@@ -788,3 +788,31 @@ def test_brands_inside_other_names_are_found_by_the_automaton(big_index: Registr
     found = find_lookalike(normalize_link("pinduoduo-kefu.com"), instrumented)
     assert found is not None and found.code == "lookalike_brand_with_words"
     assert automaton.searched, "the brand was found without the automaton"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Letters written for the digits of a number-named brand: o for 0, l and i for 1.
+        ("1oo86.cn", "carrier"),
+        ("i0086.cn", "carrier"),
+        # The same skeleton under another suffix still reads as the number (o/0, l/1 fold).
+        ("1oo86.com", "carrier"),
+        # One digit off under the brand's own suffix is a keyboard slip of the number.
+        ("10087.cn", "carrier"),
+        # Letters that stand for no digit leave an unrelated name.
+        ("1xx86.cn", None),
+        # Cyrillic letters drawn like Latin small capitals: т (t), м (m), ӏ (palochka).
+        ("тмаӏӏ.com", "mall"),
+    ],
+)
+def test_letters_for_digits_and_small_capital_lookalikes(value: str, expected: str | None) -> None:
+    index = RegistryIndex.build(
+        [
+            Platform("carrier", "运营商", channels=(Channel("domain", "10086.cn"),)),
+            Platform("mall", "商城", channels=(Channel("domain", "tmall.com"),)),
+        ]
+    )
+    result = check(value, index)
+    assert _slug(result.impersonates) == expected
+    assert (result.verdict == "lookalike") == (expected is not None)

@@ -54,6 +54,11 @@ _LATIN_NAME = re.compile(
     r"OPEN |BARRED |SCRIPT |LONG |INSULAR |BROKEN |MIDDLE-WELSH |SIDEWAYS )*([A-Z])(?: |$)"
 )
 _LATIN_WORDS = {"ENG": "n", "SCHWA": "e", "KRA": "k", "ALPHA": "a", "IOTA": "i", "TONE SIX": "b"}
+# Cyrillic lower-case letters drawn like Latin small capitals (м, т, к, н), which confusables.txt
+# does not map: in a name of Latin letters they read as m, t, k, h.
+_SMALL_CAPITAL_LOOKALIKES = str.maketrans(
+    {"м": "m", "т": "t", "к": "k", "н": "h", "в": "b", "п": "n", "г": "r", "ь": "b", "и": "u"}
+)
 
 
 @lru_cache(maxsize=4096)
@@ -133,7 +138,7 @@ def _unicode_skeleton(label: str) -> str:
     if label.isascii():
         return label.lower()
     table = _prototypes()
-    decomposed = unicodedata.normalize("NFD", label.lower())
+    decomposed = unicodedata.normalize("NFD", label.lower().translate(_SMALL_CAPITAL_LOOKALIKES))
     mapped = "".join(table.get(c, c) for c in decomposed)
     stripped = "".join(
         c if c.isascii() else _latin_base(c)

@@ -45,6 +45,8 @@ SERVICE_WORDS = frozenset(
 #: Leftovers of a dropped dot: ``alipaycom.com``, ``icbccomcn.cn``.
 _SUFFIX_WORDS = frozenset({"com", "cn", "comcn", "net", "netcn", "org", "www"})
 _WORD = re.compile(r"[a-z]+|\d+")
+#: Letters that stand in for digits in a number-named domain: o for 0, l and i for 1, ….
+_LETTERS_FOR_DIGITS = str.maketrans("oOilIzsbgq", "0011125699")
 _KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = frozenset("aeiou")
 #: Typos are only matched for names at least this long; shorter ones match too much.
@@ -241,6 +243,15 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
         return Lookalike(
             brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
         )
+    if any(c.isdigit() for c in label) and not label.isdigit():
+        # 1oo86.cn, i0086.cn: a number-named brand (10086.cn) written with letters for digits.
+        as_digits = label.translate(_LETTERS_FOR_DIGITS)
+        numeric = [b for b in index.by_label.get(as_digits, ()) if b.suffix == suffix]
+        if as_digits.isdigit() and numeric:
+            brand = _pick(numeric)
+            return Lookalike(
+                brand.platform, "lookalike_ascii_lookalike", brand.token, brand.domain, label
+            )
     unhyphenated = label.replace("-", "")
     if unhyphenated != label and unhyphenated in index.by_label:
         brand = _pick(index.by_label[unhyphenated])
