@@ -1,0 +1,162 @@
+"""The verdict being assembled, and the steps every kind of value shares.
+
+A :class:`Judgement` collects the verdict, the platforms named and the reasons while a value is
+judged (``phone_verdict``, ``link_verdict``, ``check``), then becomes a frozen
+:class:`~verifier.core.verdict.Verdict`. The shared steps live here: the blocklist, matching
+official channels, a claim that names another platform, and values the registry does not list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from verifier.core.index import ChannelMatch, Platform, RegistryIndex
+from verifier.core.messages import render
+from verifier.core.phone import display_phone
+from verifier.core.verdict import OfficialChannel, PlatformRef, Reason, Verdict, risk_for
+
+__all__ = [
+    "Judgement",
+    "judge_blocked",
+    "judge_blocked_host",
+    "judge_blocklisted",
+    "judge_matches",
+    "judge_unlisted",
+    "note_claim_mismatch",
+]
+
+
+@dataclass
+class Judgement:
+    """The verdict being assembled; turned into a frozen :class:`Verdict` at the end."""
+
+    index: RegistryIndex
+    lang: str
+    verdict: str = "unverified"
+    platform: Platform | None = None
+    impersonates: Platform | None = None
+    concrete_trick: bool = False
+    reasons: list[Reason] = field(default_factory=list)
+
+    def reason(self, code: str, **params: object) -> None:
+        self.reasons.append(Reason(code, render(code, self.lang, **params)))
+
+    def name(self, platform: Platform) -> str:
+        return platform.name(self.lang)
+
+    def finish(self, value: str, kind: str, normalized: str | None) -> Verdict:
+        shown = self.impersonates or self.platform
+        channels = official_channels(self.index, shown, self.lang) if shown else ()
+        return Verdict(
+            input=value,
+            kind=kind,
+            normalized=None if self.verdict == "invalid" else normalized,
+            verdict=self.verdict,
+            risk=risk_for(self.verdict, self.concrete_trick),
+            platform=platform_ref(self.platform, self.lang),
+            impersonates=platform_ref(self.impersonates, self.lang),
+            reasons=tuple(self.reasons),
+            official_channels=channels,
+            registry_version=self.index.version,
+        )
+
+
+def official_channels(
+    index: RegistryIndex, platform: Platform, lang: str
+) -> tuple[OfficialChannel, ...]:
+    """What to use instead, as shown in a verdict; kept with the snapshot, since most checks
+    name one of a few popular platforms."""
+
+    def build() -> tuple[OfficialChannel, ...]:
+        return tuple(
+            OfficialChannel(
+                c.kind,
+                c.value,
+                c.label(lang),
+                display_phone(c.value) if c.kind == "phone" else c.value,
+            )
+            for c in platform.active_channels()
+        )
+
+    return index.memo(("official_channels", platform.slug, lang), build)
+
+
+def platform_ref(platform: Platform | None, lang: str) -> PlatformRef | None:
+    return PlatformRef(platform.slug, platform.name(lang)) if platform else None
+
+
+def judge_blocklisted(j: Judgement, kind: str, value: str) -> bool:
+    entry = j.index.blocked(kind, value)
+    if entry is None:
+        return False
+    judge_blocked(j, entry.impersonates, entry.evidence, entry.added_on)
+    return True
+
+
+def judge_blocked_host(j: Judgement, host: str) -> bool:
+    entry = j.index.blocked_host(host)
+    if entry is None:
+        return False
+    judge_blocked(j, entry.impersonates, entry.evidence, entry.added_on)
+    return True
+
+
+def judge_blocked(j: Judgement, impersonates: str | None, evidence: str, added_on: str) -> None:
+    j.verdict, j.concrete_trick = "known_scam", True
+    j.reason("known_scam", evidence=evidence, added_on=added_on)
+    target = j.index.platform(impersonates) if impersonates else None
+    if target is not None:
+        j.impersonates = target
+        j.reason("impersonates_platform", platform=j.name(target))
+
+
+def judge_matches(
+    j: Judgement,
+    matches: tuple[ChannelMatch, ...],
+    claimed: Platform | None,
+    kind: str,
+    host: str = "",
+) -> None:
+    active = [m for m in matches if m.channel.status == "active"]
+    best = (active or list(matches))[0]
+    platform, channel = best.platform, best.channel
+    j.platform = platform
+    label = channel.label(j.lang) or kind
+    if not active:
+        j.verdict = "retired"
+        j.reason("retired_channel", platform=j.name(platform), label=label)
+        note_claim_mismatch(j, claimed)
+        return
+    j.verdict = "official"
+    common = {"platform": j.name(platform), "source": channel.source}
+    if host and host != channel.value:
+        j.reason(
+            "official_domain",
+            host=host,
+            domain=channel.value,
+            **common,
+            verified_on=channel.verified_on,
+        )
+    else:
+        j.reason("official_channel", label=label, **common, verified_on=channel.verified_on)
+    note_claim_mismatch(j, claimed)
+
+
+def note_claim_mismatch(j: Judgement, claimed: Platform | None) -> None:
+    """A real channel of one platform presented as another's is a red flag, not a green light."""
+    if claimed is None or j.platform is None or claimed.slug == j.platform.slug:
+        return
+    j.verdict, j.impersonates = "suspicious", claimed
+    j.reason("claimed_platform_mismatch", platform=j.name(j.platform), claimed=j.name(claimed))
+
+
+def judge_unlisted(j: Judgement, claimed: Platform | None, kind: str) -> None:
+    if claimed is None:
+        j.reason("not_in_registry", kind=kind)
+        return
+    j.impersonates = claimed
+    j.reason("not_listed_for_claimed", platform=j.name(claimed), kind=kind)
+    if kind == "phone" and claimed.phone_support == "unknown":
+        j.reason("platform_phone_unknown", platform=j.name(claimed))
+    elif kind == "phone" and claimed.phone_support == "none":
+        j.reason("platform_has_no_phone", platform=j.name(claimed))

@@ -1,0 +1,155 @@
+"""Judging links and e-mail addresses: the blocklist and official domains first, then URL tricks
+and impersonation (``lookalike``)."""
+
+from __future__ import annotations
+
+from verifier.core.index import Platform
+from verifier.core.judgement import (
+    Judgement,
+    judge_blocked_host,
+    judge_blocklisted,
+    judge_matches,
+    judge_unlisted,
+    note_claim_mismatch,
+)
+from verifier.core.link import InvalidLink, ParsedLink, normalize_email, normalize_link
+from verifier.core.lookalike import find_lookalike, lookalike_index
+from verifier.core.shorteners import is_shortener
+
+__all__ = ["judge_email", "judge_link"]
+
+
+def judge_link(text: str, j: Judgement, region: str, claimed: Platform | None) -> str | None:
+    try:
+        link = normalize_link(text)
+    except InvalidLink as exc:
+        if exc.code == "dangerous_scheme":
+            # javascript: and data: links run code or carry a whole page: a trick, not a typo.
+            j.verdict, j.concrete_trick = "suspicious", True
+            j.reason("dangerous_scheme")
+            return text.split(":", 1)[0].lower() + ":"
+        j.verdict = "invalid"
+        j.reason(exc.code)
+        return None
+    if judge_blocklisted(j, "url", link.normalized) or judge_blocked_host(j, link.host):
+        return link.normalized
+    matches = j.index.domain_channels(link.host)
+    if matches:
+        if link.had_userinfo:
+            j.reason("userinfo_in_link", host=link.display_host)
+        if link.port is not None:
+            j.reason("unusual_port", port=link.port)
+        judge_matches(j, matches, claimed, "url", host=link.display_host)
+        return link.normalized
+    _note_link_flags(j, link, text)
+    if j.verdict == "unverified":
+        _judge_lookalike(j, link)
+    if j.verdict != "lookalike" and claimed is not None:
+        # Presented as a platform's site, but not one of its domains.
+        j.impersonates = claimed
+        j.verdict = "suspicious"
+        j.reason("not_listed_for_claimed", platform=j.name(claimed), kind="url")
+    elif j.verdict == "unverified":
+        judge_unlisted(j, None, "url")
+    return link.normalized
+
+
+def _judge_lookalike(j: Judgement, link: ParsedLink) -> None:
+    review = j.index.reviewed(link.host)
+    if review is not None:
+        # Moderators looked at this site and found it is not an impersonation: say so instead
+        # of guessing. URL tricks (user info, shorteners, ports) are still reported above.
+        resembles = j.index.platform(review.resembles) if review.resembles else None
+        if resembles is None:
+            j.reason(
+                "reviewed_not_impersonation_of_any",
+                host=link.display_host,
+                reviewed_on=review.reviewed_on,
+                note=review.note,
+            )
+        else:
+            j.reason(
+                "reviewed_not_impersonation",
+                host=link.display_host,
+                platform=j.name(resembles),
+                reviewed_on=review.reviewed_on,
+                note=review.note,
+            )
+        return
+    found = find_lookalike(link, lookalike_index(j.index))
+    if found is None:
+        return
+    j.verdict, j.impersonates, j.concrete_trick = "lookalike", found.platform, True
+    j.reason(
+        found.code,
+        host=link.display_host,
+        registrable=link.registrable,
+        platform=j.name(found.platform),
+        brand=found.brand,
+        official=found.official or "-",
+        detail=found.detail,
+    )
+    if found.mixed_script:
+        j.reason("mixed_script_name", host=link.display_host)
+
+
+def _note_link_flags(j: Judgement, link: ParsedLink, text: str) -> None:
+    """Record the URL tricks that are visible without knowing the host."""
+    if link.had_userinfo:
+        j.reason("userinfo_in_link", host=link.display_host)
+        fake_host = _userinfo_host(text)
+        owner = j.index.domain_channels(fake_host) if fake_host else ()
+        if owner:
+            # https://icbc.com.cn@evil.top/ shows ICBC's domain but opens evil.top.
+            j.verdict, j.impersonates, j.concrete_trick = "lookalike", owner[0].platform, True
+            j.reason("impersonates_platform", platform=j.name(owner[0].platform))
+    if link.is_ip:
+        # Real companies send people to names, not raw addresses that show no owner.
+        j.reason("ip_address_host", host=link.host)
+        if j.verdict == "unverified":
+            j.verdict, j.concrete_trick = "suspicious", True
+    if link.port is not None:
+        j.reason("unusual_port", port=link.port)
+        if j.verdict == "unverified":
+            j.verdict = "suspicious"
+    if is_shortener(link.host):
+        j.reason("url_shortener", host=link.display_host)
+        if j.verdict == "unverified":
+            j.verdict = "suspicious"
+    if link.private_suffix:
+        # Anyone can put a page at brand.github.io; the domain proves nothing about the owner.
+        j.reason("free_hosting_suffix", host=link.display_host, suffix=link.suffix)
+
+
+def _userinfo_host(text: str) -> str | None:
+    netloc = text.split("://", 1)[-1].split("/", 1)[0]
+    userinfo = netloc.rpartition("@")[0].split(":", 1)[0]
+    try:
+        return normalize_link(userinfo).host if "." in userinfo else None
+    except InvalidLink:
+        return None
+
+
+def judge_email(text: str, j: Judgement, region: str, claimed: Platform | None) -> str | None:
+    try:
+        email = normalize_email(text)
+    except InvalidLink as exc:
+        j.verdict = "invalid"
+        j.reason(exc.code if exc.code == "not_an_email_address" else "not_an_email_address")
+        return None
+    if judge_blocked_host(j, email.link.host):
+        return email.normalized
+    matches = j.index.channels("email", email.normalized)
+    if matches:
+        judge_matches(j, matches, claimed, "email")
+        return email.normalized
+    domains = j.index.domain_channels(email.link.host)
+    active = [m for m in domains if m.channel.status == "active"]
+    if active:
+        platform = active[0].platform
+        j.verdict, j.platform = "official", platform
+        j.reason("official_email_domain", domain=email.link.host, platform=j.name(platform))
+        note_claim_mismatch(j, claimed)
+    else:
+        judge_unlisted(j, claimed, "email")
+    return email.normalized
