@@ -21,40 +21,31 @@ every brand token, so a check costs about the same with 10 000 platforms as with
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-
-import ahocorasick
-
-from verifier.core.confusables import is_mixed_script, loose_skeleton, skeleton
-from verifier.core.index import Platform, RegistryIndex
-from verifier.core.link import ParsedLink, display_host, split_registrable
-
-__all__ = ["Lookalike", "LookalikeIndex", "find_lookalike", "lookalike_index"]
-
-#: Words that turn a brand inside another name into bait: customer service, refunds, logins.
-SERVICE_WORDS = frozenset(
-    """
-    kefu kf service services support help helpdesk care customer hotline call center
-    refund refunds tuikuan tk claim lipei compensation pay payment payments bank banking
-    login signin logon verify verification secure security safe account accounts auth update
-    online official guanfang gf app download vip wallet card credit loan fund
-    """.split()
+from verifier.core.brand_tokens import (
+    brand_in_subdomain,
+    brand_with_words,
+    embedded_domain,
+    free_hosting,
 )
-#: Leftovers of a dropped dot: ``alipaycom.com``, ``icbccomcn.cn``.
-_SUFFIX_WORDS = frozenset({"com", "cn", "comcn", "net", "netcn", "org", "www"})
-_WORD = re.compile(r"[a-z]+|\d+")
+from verifier.core.brands import (
+    MIN_TYPO_LENGTH,
+    STRONG_TOKEN_LENGTH,
+    Brand,
+    Lookalike,
+    LookalikeIndex,
+    deletes,
+    lookalike_index,
+    pick,
+)
+from verifier.core.confusables import is_mixed_script, loose_skeleton, skeleton
+from verifier.core.link import ParsedLink, display_host
+
+__all__ = ["Lookalike", "LookalikeIndex", "classify_typo", "find_lookalike", "lookalike_index"]
+
 #: Letters that stand in for digits in a number-named domain: o for 0, l and i for 1, ….
 _LETTERS_FOR_DIGITS = str.maketrans("oOilIzsbgq", "0011125699")
 _KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = frozenset("aeiou")
-#: Typos are only matched for names at least this long; shorter ones match too much.
-MIN_TYPO_LENGTH = 4
-#: Names this long or longer count inside another domain without a service word, and are
-#: compared by their loose skeleton (i/l/1, c/e, m/n/r merged), which shorter names would share
-#: with too many unrelated ones.
-STRONG_TOKEN_LENGTH = 5
 
 
 def _neighbours() -> dict[str, frozenset[str]]:
@@ -72,121 +63,6 @@ def _neighbours() -> dict[str, frozenset[str]]:
 _KEYBOARD = _neighbours()
 
 
-@dataclass(frozen=True, slots=True)
-class Brand:
-    """A registered name to protect: an official domain's label, or a platform's alias."""
-
-    platform: Platform
-    #: The name as it appears in hosts: ``alipay``, ``pdd``, or ``支付宝`` for IDN labels.
-    token: str
-    #: The official domain it comes from (``alipay.com``), or "" for an alias.
-    domain: str = ""
-    #: That domain's public suffix (``com``), or "".
-    suffix: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Lookalike:
-    """How a host imitates a platform."""
-
-    platform: Platform
-    #: The reason code of the trick (``lookalike_typo_omission``, ``brand_with_words``, …).
-    code: str
-    #: The brand name that was imitated.
-    brand: str
-    #: The platform's official domain the trick was measured against (may be "").
-    official: str
-    #: What was added, changed or swapped, for the message (``kefu``, ``net``, ``a→s``).
-    detail: str = ""
-    #: True when the imitated name mixes scripts (``аlipay``: Cyrillic and Latin).
-    mixed_script: bool = False
-
-
-def _deletes(word: str) -> Iterator[str]:
-    for i in range(len(word)):
-        yield word[:i] + word[i + 1 :]
-
-
-@dataclass
-class LookalikeIndex:
-    """The registry's brands, keyed for constant-time lookalike detection."""
-
-    owned: frozenset[str] = frozenset()
-    by_label: dict[str, list[Brand]] = field(default_factory=dict)
-    by_skeleton: dict[str, list[Brand]] = field(default_factory=dict)
-    by_deletion: dict[str, list[Brand]] = field(default_factory=dict)
-    by_loose: dict[str, list[Brand]] = field(default_factory=dict)
-    #: Lengths of the names that typos are matched against.
-    lengths: frozenset[int] = frozenset()
-    automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
-
-    @classmethod
-    def build(cls, platforms: Iterable[Platform]) -> LookalikeIndex:
-        """Index every official domain label, alias and name of ``platforms``."""
-        index = cls()
-        owned: set[str] = set()
-        tokens: dict[str, list[Brand]] = {}
-        for platform in platforms:
-            for brand in _brands_of(platform):
-                tokens.setdefault(brand.token, []).append(brand)
-                if brand.domain:
-                    owned.add(brand.domain)
-                    index.by_label.setdefault(brand.token, []).append(brand)
-                    sk = skeleton(brand.token)
-                    index.by_skeleton.setdefault(sk, []).append(brand)
-                    if len(brand.token) >= MIN_TYPO_LENGTH:
-                        for variant in {*_deletes(brand.token), *_deletes(sk)}:
-                            index.by_deletion.setdefault(variant, []).append(brand)
-                    letters = sum(c.isalpha() for c in brand.token)
-                    if len(brand.token) >= MIN_TYPO_LENGTH and letters >= MIN_LOOSE_LETTERS:
-                        loose = loose_skeleton(brand.token)
-                        variants = {loose}
-                        if len(brand.token) >= STRONG_TOKEN_LENGTH:
-                            variants.update(_deletes(loose))
-                        for variant in variants:
-                            index.by_loose.setdefault(variant, []).append(brand)
-        for token, brands in tokens.items():
-            index.automaton.add_word(token, (token, tuple(brands)))
-        if tokens:
-            index.automaton.make_automaton()
-        index.owned = frozenset(owned)
-        index.lengths = frozenset(len(t) for t in index.by_label if len(t) >= MIN_TYPO_LENGTH)
-        return index
-
-
-def _brands_of(platform: Platform) -> Iterator[Brand]:
-    seen: set[str] = set()
-    for channel in platform.channels:
-        if channel.kind != "domain" or channel.scope != "subdomains":
-            continue
-        label, suffix = split_registrable(channel.value)
-        if f"{label}.{suffix}" != channel.value:
-            continue  # a host inside the registrable domain (mobile.example.com): not a name
-        if label and suffix and not label.startswith("xn--"):
-            seen.add(label)  # amazon.com and amazon.cn: one name, a brand under each suffix
-            yield Brand(platform, label, channel.value, suffix)
-    for name in (*platform.aliases, platform.name_en, platform.name_zh):
-        token = _token(name)
-        if token and token not in seen:
-            seen.add(token)
-            yield Brand(platform, token)
-
-
-def _token(name: str) -> str:
-    """``Ping An`` → ``pingan``; ``Trip.com`` → ``trip``; Chinese names stay as they are."""
-    name = name.strip().lower()
-    if name.isascii():
-        name = name.split(".", 1)[0]
-        token = "".join(c for c in name if c.isalnum())
-        return token if 2 <= len(token) <= 24 else ""
-    return name if 2 <= len(name) <= 12 and not any(c.isspace() for c in name) else ""
-
-
-def lookalike_index(index: RegistryIndex) -> LookalikeIndex:
-    """The lookalike index of a registry snapshot, built once per snapshot."""
-    return index.memo("lookalike_index", lambda: LookalikeIndex.build(index.platforms))
-
-
 def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
     """The platform ``link``'s host imitates, and how; None when it imitates none.
 
@@ -201,7 +77,7 @@ def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
     if link.private_suffix:
         # brand.github.io: the registrable name is someone's site on a free host; only the
         # brand inside it (or in the path) says it imitates anyone.
-        return _free_hosting(link, index)
+        return free_hosting(link, index)
     found = (
         _same_name(label, shown, suffix, index)
         or _split_by_dot(subdomain, label, index)
@@ -213,21 +89,17 @@ def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
     if shown.isascii() and next(index.automaton.iter(link.host), None) is None:
         return None  # no brand name anywhere in the host: nothing for the token rules
     return (
-        _embedded_domain(link.host, index)
-        or _brand_in_subdomain(subdomain, link, index)
-        or _brand_with_words(label, shown, link, index)
+        embedded_domain(link.host, index)
+        or brand_in_subdomain(subdomain, link, index)
+        or brand_with_words(label, shown, link, index)
     )
-
-
-def _pick(brands: Iterable[Brand]) -> Brand:
-    return min(brands, key=lambda b: (b.platform.slug, b.domain))
 
 
 def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
     """Suffix swaps, homoglyphs and hyphens: the name reads as a brand's, but is not its."""
     exact = index.by_label.get(label)
     if exact:
-        brand = _pick(exact)
+        brand = pick(exact)
         if len(label) >= MIN_TYPO_LENGTH or not suffix.startswith(("com", "net", "org")):
             # alipay.net beside alipay.com; icbc.cn beside icbc.com.cn. A name of three letters
             # under .com or .net is too often another company's (abc.com, boc.com).
@@ -236,7 +108,7 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
     sk = skeleton(shown)
     found = index.by_skeleton.get(sk)
     if found:
-        brand = _pick(found)
+        brand = pick(found)
         code = "lookalike_homoglyph" if not shown.isascii() else "lookalike_ascii_lookalike"
         if code == "lookalike_ascii_lookalike" and len(brand.token) < MIN_TYPO_LENGTH:
             return None
@@ -248,13 +120,13 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
         as_digits = label.translate(_LETTERS_FOR_DIGITS)
         numeric = [b for b in index.by_label.get(as_digits, ()) if b.suffix == suffix]
         if as_digits.isdigit() and numeric:
-            brand = _pick(numeric)
+            brand = pick(numeric)
             return Lookalike(
                 brand.platform, "lookalike_ascii_lookalike", brand.token, brand.domain, label
             )
     unhyphenated = label.replace("-", "")
     if unhyphenated != label and unhyphenated in index.by_label:
-        brand = _pick(index.by_label[unhyphenated])
+        brand = pick(index.by_label[unhyphenated])
         return Lookalike(brand.platform, "lookalike_hyphenation", brand.token, brand.domain)
     return None
 
@@ -269,9 +141,9 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
         return None
     candidates: set[Brand] = set()
     sk = skeleton(shown)
-    keys = {label, *_deletes(label)}
+    keys = {label, *deletes(label)}
     if sk != label:
-        keys.update((sk, *_deletes(sk)))
+        keys.update((sk, *deletes(sk)))
     for key in keys:
         candidates.update(index.by_deletion.get(key, ()))
         candidates.update(b for b in index.by_label.get(key, ()) if len(b.token) >= MIN_TYPO_LENGTH)
@@ -305,8 +177,6 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
 #: Names at least this long count any one-letter replacement as a typo, and a bit flip.
 GENERIC_REPLACEMENT_LENGTH = 7
 BIT_FLIP_LENGTH = 6
-#: Names need this many letters for the loose comparison; digits merge too easily (11183 and 18).
-MIN_LOOSE_LETTERS = 3
 #: Names at least this long also match a loose skeleton one change away (ASCII labels).
 LOOSE_NEAR_LENGTH = 8
 
@@ -333,7 +203,7 @@ def _loose(shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
     if shown.isascii() and len(shown) < LOOSE_NEAR_LENGTH - 1:
         return None
     near: list[Brand] = []
-    for key in (loose, *_deletes(loose)):
+    for key in (loose, *deletes(loose)):
         near.extend(index.by_loose.get(key, ()))
     for brand in sorted(near, key=order):
         if shown.isascii() and (len(brand.token) < LOOSE_NEAR_LENGTH or suffix != brand.suffix):
@@ -402,125 +272,6 @@ def _split_by_dot(subdomain: str, label: str, index: LookalikeIndex) -> Lookalik
     joined = subdomain.rsplit(".", 1)[-1] + label
     found = index.by_label.get(joined)
     if found and len(joined) >= MIN_TYPO_LENGTH:
-        brand = _pick(found)
+        brand = pick(found)
         return Lookalike(brand.platform, "lookalike_split_name", brand.token, brand.domain)
     return None
-
-
-def _embedded_domain(host: str, index: LookalikeIndex) -> Lookalike | None:
-    """``icbc.com.cn.secure-login.top``, ``www.pinduoduo.com-refund.cn``: the official domain
-    written out at the start of a longer host, which people read left to right and stop."""
-    for end, (token, brands) in index.automaton.iter(host):
-        for brand in brands:
-            domain = brand.domain
-            if not domain:
-                continue
-            start = end - len(token) + 1
-            stop = start + len(domain)
-            written_out = host.startswith(domain, start) and stop < len(host)
-            if written_out and host[stop] in ".-" and (start == 0 or host[start - 1] == "."):
-                return Lookalike(brand.platform, "lookalike_official_domain_inside", token, domain)
-    return None
-
-
-def _hits(text: str, index: LookalikeIndex) -> Iterator[tuple[int, int, str, tuple[Brand, ...]]]:
-    for end, (token, brands) in index.automaton.iter(text):
-        yield end - len(token) + 1, end + 1, token, brands
-
-
-def _bounded(text: str, start: int, stop: int) -> tuple[bool, bool]:
-    """Whether the match has a boundary (start/end, dot, hyphen, digit) before and after."""
-    before = start == 0 or not text[start - 1].isalpha() or text[start].isdigit()
-    after = stop == len(text) or not text[stop].isalpha() or text[stop - 1].isdigit()
-    return before, after
-
-
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text))
-
-
-def _has_bait(words: set[str], leftover: str) -> bool:
-    if words & SERVICE_WORDS:
-        return True
-    rest = leftover.strip("-.0123456789")
-    return not rest or rest in _SUFFIX_WORDS or rest in SERVICE_WORDS
-
-
-def _strong_enough(
-    token: str, text: str, start: int, stop: int, words: set[str], brands: tuple[Brand, ...]
-) -> bool:
-    """The evidence rule: longer names need less, short names need a boundary and bait."""
-    before, after = _bounded(text, start, stop)
-    leftover = text[:start] + text[stop:]
-    bait = _has_bait(words, leftover)
-    if not token.isascii():
-        return True  # a Chinese brand name inside an IDN label is deliberate
-    if len(token) >= STRONG_TOKEN_LENGTH:
-        return (before and after) or bait
-    if not any(b.domain for b in brands):
-        # A short alias that is no domain name ("trip" for Trip.com, "ems") is an ordinary
-        # word as often as not: only bait makes it a brand.
-        return before and after and bait
-    if len(token) == MIN_TYPO_LENGTH:
-        return (before or after) and bait
-    return before and after and bait
-
-
-def _brand_in_subdomain(
-    subdomain: str, link: ParsedLink, index: LookalikeIndex
-) -> Lookalike | None:
-    """``alipay.secure-check.top``: the brand as a label in front of someone else's domain."""
-    if not subdomain:
-        return None
-    words = _words(link.host) | _words(link.normalized.partition(link.host)[2])
-    for start, stop, token, brands in _hits(subdomain, index):
-        if _strong_enough(token, subdomain, start, stop, words, brands):
-            brand = _pick(brands)
-            return Lookalike(
-                brand.platform, "lookalike_brand_in_subdomain", token, _official(brand), subdomain
-            )
-    return None
-
-
-def _brand_with_words(
-    label: str, shown: str, link: ParsedLink, index: LookalikeIndex
-) -> Lookalike | None:
-    """``pinduoduo-kefu.com``, ``kefu-pdd.cn``, ``icbc95588.com``: the brand joined with other
-    words into a new name, or a Chinese brand name inside an IDN label."""
-    words = _words(link.host) | _words(link.normalized.partition(link.host)[2])
-    for text in (label, shown) if shown != label else (label,):
-        for start, stop, token, brands in _hits(text, index):
-            if token == text:
-                continue
-            if _strong_enough(token, text, start, stop, words, brands):
-                brand = _pick(brands)
-                added = (text[:start] + " " + text[stop:]).strip(" -.")
-                return Lookalike(
-                    brand.platform, "lookalike_brand_with_words", token, _official(brand), added
-                )
-    return None
-
-
-def _free_hosting(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
-    """``alipay-refund.github.io`` or a page builder's ``/icbc/login``: a brand on a host
-    anyone can sign up to."""
-    name = link.host[: -len(link.suffix) - 1]
-    path = link.normalized.partition(link.host)[2].lower()
-    words = _words(name) | _words(path)
-    for text in (name, path):
-        for start, stop, token, brands in _hits(text, index):
-            if _strong_enough(token, text, start, stop, words, brands) and token.isascii():
-                brand = _pick(brands)
-                return Lookalike(
-                    brand.platform, "lookalike_free_hosting", token, _official(brand), link.suffix
-                )
-    return None
-
-
-def _official(brand: Brand) -> str:
-    if brand.domain:
-        return brand.domain
-    for channel in brand.platform.active_channels():
-        if channel.kind == "domain":
-            return channel.value
-    return ""

@@ -1,0 +1,169 @@
+"""The registry's brand names, indexed for impersonation detection.
+
+A :class:`Brand` is a name to protect: an official domain's label (``alipay`` of alipay.com) or
+a platform's alias or name (``pdd``, ``拼多多``). :class:`LookalikeIndex` keys them every way the
+detector asks (exact label, skeleton, loose skeleton, deletion neighbourhood, and one
+Aho-Corasick automaton over all tokens), so that no check ever loops over the platforms. It is
+built once per registry snapshot (:func:`lookalike_index`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from verifier.core.confusables import loose_skeleton, skeleton
+from verifier.core.index import Platform, RegistryIndex
+from verifier.core.link import split_registrable
+
+__all__ = [
+    "MIN_TYPO_LENGTH",
+    "STRONG_TOKEN_LENGTH",
+    "Brand",
+    "Lookalike",
+    "LookalikeIndex",
+    "deletes",
+    "lookalike_index",
+    "official_domain",
+    "pick",
+]
+
+#: Typos are only matched for names at least this long; shorter ones match too much.
+MIN_TYPO_LENGTH = 4
+#: Names this long or longer count inside another domain without a service word, and are
+#: compared by their loose skeleton (i/l/1, c/e, m/n/r merged), which shorter names would share
+#: with too many unrelated ones.
+STRONG_TOKEN_LENGTH = 5
+#: Names need this many letters for the loose comparison; digits merge too easily (11183 and 18).
+MIN_LOOSE_LETTERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    """A registered name to protect: an official domain's label, or a platform's alias."""
+
+    platform: Platform
+    #: The name as it appears in hosts: ``alipay``, ``pdd``, or ``支付宝`` for IDN labels.
+    token: str
+    #: The official domain it comes from (``alipay.com``), or "" for an alias.
+    domain: str = ""
+    #: That domain's public suffix (``com``), or "".
+    suffix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lookalike:
+    """How a host imitates a platform."""
+
+    platform: Platform
+    #: The reason code of the trick (``lookalike_typo_omission``, ``brand_with_words``, …).
+    code: str
+    #: The brand name that was imitated.
+    brand: str
+    #: The platform's official domain the trick was measured against (may be "").
+    official: str
+    #: What was added, changed or swapped, for the message (``kefu``, ``net``, ``a→s``).
+    detail: str = ""
+    #: True when the imitated name mixes scripts (``аlipay``: Cyrillic and Latin).
+    mixed_script: bool = False
+
+
+def deletes(word: str) -> Iterator[str]:
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1 :]
+
+
+@dataclass
+class LookalikeIndex:
+    """The registry's brands, keyed for constant-time lookalike detection."""
+
+    owned: frozenset[str] = frozenset()
+    by_label: dict[str, list[Brand]] = field(default_factory=dict)
+    by_skeleton: dict[str, list[Brand]] = field(default_factory=dict)
+    by_deletion: dict[str, list[Brand]] = field(default_factory=dict)
+    by_loose: dict[str, list[Brand]] = field(default_factory=dict)
+    #: Lengths of the names that typos are matched against.
+    lengths: frozenset[int] = frozenset()
+    automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+
+    @classmethod
+    def build(cls, platforms: Iterable[Platform]) -> LookalikeIndex:
+        """Index every official domain label, alias and name of ``platforms``."""
+        index = cls()
+        owned: set[str] = set()
+        tokens: dict[str, list[Brand]] = {}
+        for platform in platforms:
+            for brand in _brands_of(platform):
+                tokens.setdefault(brand.token, []).append(brand)
+                if brand.domain:
+                    owned.add(brand.domain)
+                    index.by_label.setdefault(brand.token, []).append(brand)
+                    sk = skeleton(brand.token)
+                    index.by_skeleton.setdefault(sk, []).append(brand)
+                    if len(brand.token) >= MIN_TYPO_LENGTH:
+                        for variant in {*deletes(brand.token), *deletes(sk)}:
+                            index.by_deletion.setdefault(variant, []).append(brand)
+                    letters = sum(c.isalpha() for c in brand.token)
+                    if len(brand.token) >= MIN_TYPO_LENGTH and letters >= MIN_LOOSE_LETTERS:
+                        loose = loose_skeleton(brand.token)
+                        variants = {loose}
+                        if len(brand.token) >= STRONG_TOKEN_LENGTH:
+                            variants.update(deletes(loose))
+                        for variant in variants:
+                            index.by_loose.setdefault(variant, []).append(brand)
+        for token, brands in tokens.items():
+            index.automaton.add_word(token, (token, tuple(brands)))
+        if tokens:
+            index.automaton.make_automaton()
+        index.owned = frozenset(owned)
+        index.lengths = frozenset(len(t) for t in index.by_label if len(t) >= MIN_TYPO_LENGTH)
+        return index
+
+
+def _brands_of(platform: Platform) -> Iterator[Brand]:
+    seen: set[str] = set()
+    for channel in platform.channels:
+        if channel.kind != "domain" or channel.scope != "subdomains":
+            continue
+        label, suffix = split_registrable(channel.value)
+        if f"{label}.{suffix}" != channel.value:
+            continue  # a host inside the registrable domain (mobile.example.com): not a name
+        if label and suffix and not label.startswith("xn--"):
+            seen.add(label)  # amazon.com and amazon.cn: one name, a brand under each suffix
+            yield Brand(platform, label, channel.value, suffix)
+    for name in (*platform.aliases, platform.name_en, platform.name_zh):
+        token = _token(name)
+        if token and token not in seen:
+            seen.add(token)
+            yield Brand(platform, token)
+
+
+def _token(name: str) -> str:
+    """``Ping An`` → ``pingan``; ``Trip.com`` → ``trip``; Chinese names stay as they are."""
+    name = name.strip().lower()
+    if name.isascii():
+        name = name.split(".", 1)[0]
+        token = "".join(c for c in name if c.isalnum())
+        return token if 2 <= len(token) <= 24 else ""
+    return name if 2 <= len(name) <= 12 and not any(c.isspace() for c in name) else ""
+
+
+def lookalike_index(index: RegistryIndex) -> LookalikeIndex:
+    """The lookalike index of a registry snapshot, built once per snapshot."""
+    return index.memo("lookalike_index", lambda: LookalikeIndex.build(index.platforms))
+
+
+def pick(brands: Iterable[Brand]) -> Brand:
+    return min(brands, key=lambda b: (b.platform.slug, b.domain))
+
+
+def official_domain(brand: Brand) -> str:
+    """The official domain to name in a message: the brand's own, or its platform's first."""
+    if brand.domain:
+        return brand.domain
+    for channel in brand.platform.active_channels():
+        if channel.kind == "domain":
+            return channel.value
+    return ""
