@@ -212,8 +212,9 @@ LOOKALIKES = [
     # A two-letter brand at a word boundary beside a service word: enough evidence.
     ("jd-kefu.com", "lookalike_brand_with_words", "jd", "jd.com"),
     ("kefu-jd.cn", "lookalike_brand_with_words", "jd", "jd.com"),
-    # The dot before the suffix dropped: alipaycom.com.
-    ("alipaycom.com", "lookalike_brand_with_words", "alipay", "alipay.com"),
+    # The dot before the suffix dropped: alipaycom.com, and for a short name too (jdcom.com).
+    ("alipaycom.com", "lookalike_missing_dot", "alipay", "alipay.com"),
+    ("jdcom.com", "lookalike_missing_dot", "jd", "jd.com"),
     # A Chinese brand name inside an IDN label, in Unicode and as punycode.
     ("支付宝-kefu.com", "lookalike_brand_with_words", "alipay", "alipay.com"),
     (CHINESE_ALIPAY_KEFU_PUNYCODE, "lookalike_brand_with_words", "alipay", "alipay.com"),

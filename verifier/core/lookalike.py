@@ -81,6 +81,7 @@ def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
     found = (
         _same_name(label, shown, suffix, index)
         or _split_by_dot(subdomain, label, index)
+        or _missing_dot(label, index)
         or _typo(label, shown, suffix, index)
         or _loose(shown, suffix, index)
     )
@@ -274,4 +275,15 @@ def _split_by_dot(subdomain: str, label: str, index: LookalikeIndex) -> Lookalik
     if found and len(joined) >= MIN_TYPO_LENGTH:
         brand = pick(found)
         return Lookalike(brand.platform, "lookalike_split_name", brand.token, brand.domain)
+    return None
+
+
+def _missing_dot(label: str, index: LookalikeIndex) -> Lookalike | None:
+    """``ccbcom.com``, ``icbccom.cn``: the official domain with its dot left out, registered as a
+    name of its own. Precise even for short names: the brand's own suffix is spelled out."""
+    for cut in range(len(label) - 2, 1, -1):
+        head, tail = label[:cut], label[cut:]
+        for brand in index.by_label.get(head, ()):
+            if brand.suffix.replace(".", "").startswith(tail):
+                return Lookalike(brand.platform, "lookalike_missing_dot", brand.token, brand.domain)
     return None

@@ -173,6 +173,10 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "这不是{platform}的网站：{host} 用一个点把{platform}的名字“{brand}”拆开了，真正的网站是 {registrable}。{platform}的官方网站是 {official}。",
         "This is not {platform}'s site: {host} splits {platform}'s name \"{brand}\" with a dot; the real site is {registrable}. {platform}'s official site is {official}.",
     ),
+    "lookalike_missing_dot": (
+        "这不是{platform}的网站：{host} 就是{platform}的官方域名 {official} 去掉了一个点，真正打开的网站是 {registrable}。",
+        "This is not {platform}'s site: {host} is {platform}'s official domain {official} with a dot left out; the site it opens is {registrable}.",
+    ),
     "lookalike_official_domain_inside": (
         "这不是{platform}的网站：{host} 以{platform}的官方域名 {official} 开头，但真正打开的网站是 {registrable}。",
         "This is not {platform}'s site: {host} starts with {platform}'s official domain {official}, but the site it opens is {registrable}.",
