@@ -14,6 +14,7 @@ from flask import Flask
 
 from registry.files import parse_registry
 from registry.store import RegistryStore
+from verifier.core.index import Channel
 from verifier.web import create_app
 from verifier.web.extensions import app_session
 
@@ -161,3 +162,13 @@ def small_registry_app(database_url: str) -> Iterator[Flask]:
         yield app
     finally:
         app.extensions["verifier.engine"].dispose()
+
+
+def domain_channel(value: str) -> Channel:
+    """An official website channel for registries built in core tests."""
+    return Channel("domain", value, "官网", "Website", source=SOURCE, verified_on="2026-11-01")
+
+
+def phone_channel(value: str) -> Channel:
+    """An official hotline channel for registries built in core tests."""
+    return Channel("phone", value, "客服热线", "Hotline", source=SOURCE, verified_on="2026-11-01")

@@ -15,6 +15,8 @@ from typing import Any
 
 import ahocorasick
 import pytest
+from small_registry import domain_channel as _domain
+from small_registry import phone_channel as _phone
 
 from verifier.core.check import check
 from verifier.core.index import BlockEntry, Channel, Platform, RegistryIndex, ReviewedDomain
@@ -28,17 +30,6 @@ from verifier.core.lookalike import (
 )
 from verifier.core.messages import REASON_MESSAGES
 from verifier.core.verdict import Verdict
-
-SOURCE = "https://example.org/source"
-
-
-def _domain(value: str) -> Channel:
-    return Channel("domain", value, "官网", "Website", source=SOURCE, verified_on="2026-11-01")
-
-
-def _phone(value: str) -> Channel:
-    return Channel("phone", value, "客服热线", "Hotline", source=SOURCE, verified_on="2026-11-01")
-
 
 PLATFORMS = (
     Platform(

@@ -7,23 +7,14 @@ Every case runs against a small registry built here, never the shipped data.
 from __future__ import annotations
 
 import pytest
+from small_registry import domain_channel as _domain
+from small_registry import phone_channel as _phone
 
 from verifier.core.check import check
 from verifier.core.index import Channel, Platform, RegistryIndex
 from verifier.core.messages import REASON_MESSAGES
 from verifier.core.phone_flags import digits_of, find_number_trick
 from verifier.core.verdict import Verdict
-
-SOURCE = "https://example.org/source"
-
-
-def _phone(value: str) -> Channel:
-    return Channel("phone", value, "客服热线", "Hotline", source=SOURCE, verified_on="2026-11-01")
-
-
-def _domain(value: str) -> Channel:
-    return Channel("domain", value, "官网", "Website", source=SOURCE, verified_on="2026-11-01")
-
 
 PLATFORMS = (
     Platform(
