@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.core.normalize import MAX_INPUT_LENGTH, fold, has_control_characters
+from verifier.core.normalize import (
+    MAX_INPUT_LENGTH,
+    fold,
+    fold_with_offsets,
+    has_control_characters,
+    span_in_original,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +80,30 @@ def test_has_control_characters(value: str, expected: bool) -> None:
 def test_max_input_length_is_generous_but_bounded() -> None:
     # Long enough for any real URL people paste, short enough to refuse 10 kB junk.
     assert 1024 <= MAX_INPUT_LENGTH < 10_000
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        # full-width digits fold to ASCII one for one
+        ("拨打９５５８８吧", (2, 7), "９５５８８"),
+        # a zero-width space inside the number is dropped from the folded text, kept in the span
+        ("call 955\u200b88 now", (5, 10), "955\u200b88"),
+        # an emoji outside the BMP is one code point, so later offsets do not shift
+        ("📞95588", (1, 6), "95588"),
+        # NFKC expands ㎏ to two characters; a span ending inside it covers the whole ㎏
+        ("1㎏", (0, 2), "1㎏"),
+    ],
+)
+def test_fold_with_offsets_maps_folded_spans_back(
+    text: str, span: tuple[int, int], expected: str
+) -> None:
+    folded, origin = fold_with_offsets(text, lower=True)
+    assert len(origin) == len(folded) + 1
+    start, end = span_in_original(origin, *span)
+    assert text[start:end] == expected
+
+
+def test_fold_with_offsets_lowercases_only_when_asked() -> None:
+    assert fold_with_offsets("ICBC")[0] == "ICBC"
+    assert fold_with_offsets("ＩＣＢＣ", lower=True)[0] == "icbc"

@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_INPUT_LENGTH", "fold", "has_control_characters"]
+__all__ = [
+    "MAX_INPUT_LENGTH",
+    "fold",
+    "fold_with_offsets",
+    "has_control_characters",
+    "span_in_original",
+]
 
 #: Longer values are not phone numbers, links or addresses; they are rejected before parsing.
 MAX_INPUT_LENGTH = 2048
@@ -50,3 +56,43 @@ def fold(value: str) -> str:
 def has_control_characters(value: str) -> bool:
     """True when ``value`` holds a C0/C1 control character, a lone surrogate or a NUL."""
     return _CONTROL.search(value) is not None
+
+
+def fold_with_offsets(text: str, *, lower: bool = False) -> tuple[str, tuple[int, ...]]:
+    """Fold ``text`` character by character, remembering where each folded character came from.
+
+    The scanner searches the folded text but must report spans in the text as submitted, so
+    every folded character keeps the code-point offset of the character it came from.
+    ``origin`` has one entry per folded character plus a final ``len(text)``, so a folded span
+    ``[i, j)`` is ``text[origin[i]:origin[j]]`` when ``j`` ends a character (use
+    :func:`span_in_original` for the general case). Nothing is stripped; invisible characters
+    are dropped, and ``lower=True`` also lower-cases.
+
+    >>> folded, origin = fold_with_offsets("拨打\u200b９５５８８")
+    >>> folded, origin
+    ('拨打95588', (0, 1, 3, 4, 5, 6, 7, 8))
+    """
+    parts: list[str] = []
+    origin: list[int] = []
+    for position, char in enumerate(text):
+        if char.isascii():
+            out = char.lower() if lower else char
+        else:
+            out = unicodedata.normalize("NFKC", char).translate(_TRANSLATION)
+            if lower:
+                out = out.lower()
+        parts.append(out)
+        origin.extend([position] * len(out))
+    origin.append(len(text))
+    return "".join(parts), tuple(origin)
+
+
+def span_in_original(origin: tuple[int, ...], start: int, end: int) -> tuple[int, int]:
+    """The span of the submitted text that the folded span ``[start, end)`` came from.
+
+    ``end`` is mapped through the folded character before it, so a span that ends inside the
+    expansion of one character (NFKC turns "㎏" into "kg") still covers that whole character.
+    """
+    if end <= start:
+        return origin[start], origin[start]
+    return origin[start], origin[end - 1] + 1
