@@ -314,6 +314,25 @@ def test_email_addresses(
     assert _codes(result) == codes
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        # The brand joined with a service word, as the site pinduoduo-kefu.com is judged.
+        ("service@pinduoduo-kefu.com", "lookalike_brand_with_words"),
+        # The official domain written out in front of the scammer's own.
+        ("refund@icbc.com.cn.verify-login.top", "lookalike_official_domain_inside"),
+    ],
+)
+def test_email_at_a_lookalike_domain_is_a_lookalike(
+    small_index: RegistryIndex, value: str, code: str
+) -> None:
+    result = check(value, small_index)
+    assert result.kind == "email"
+    assert result.verdict == "lookalike"
+    assert result.impersonates is not None
+    assert code in _codes(result)
+
+
 # --- handles and explicit kinds ---------------------------------------------------------------
 
 
@@ -330,7 +349,7 @@ def test_handles_are_looked_up_among_wechat_and_weibo_accounts() -> None:
     assert check("@ICBC-WX", index, kind="handle").verdict == "official"
     assert check("icbcweibo", index, kind="handle").verdict == "official"
     other = check("icbc_official", index, kind="handle", claimed="icbc")
-    assert (other.verdict, _slug(other.impersonates)) == ("unverified", "icbc")
+    assert (other.verdict, _slug(other.impersonates)) == ("suspicious", "icbc")
 
 
 @pytest.mark.parametrize(

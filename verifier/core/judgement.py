@@ -155,6 +155,10 @@ def judge_unlisted(j: Judgement, claimed: Platform | None, kind: str) -> None:
         j.reason("not_in_registry", kind=kind)
         return
     j.impersonates = claimed
+    if j.verdict == "unverified":
+        # Presented as the platform's, but not one of its channels: a red flag for every kind,
+        # as it already is for links and numbers.
+        j.verdict = "suspicious"
     j.reason("not_listed_for_claimed", platform=j.name(claimed), kind=kind)
     if kind == "phone" and claimed.phone_support == "unknown":
         j.reason("platform_phone_unknown", platform=j.name(claimed))

@@ -150,6 +150,9 @@ def judge_email(text: str, j: Judgement, region: str, claimed: Platform | None) 
         j.verdict, j.platform = "official", platform
         j.reason("official_email_domain", domain=email.link.host, platform=j.name(platform))
         note_claim_mismatch(j, claimed)
-    else:
+        return email.normalized
+    # service@pinduoduo-kefu.com imitates Pinduoduo exactly as the site pinduoduo-kefu.com does.
+    _judge_lookalike(j, email.link)
+    if j.verdict != "lookalike":
         judge_unlisted(j, claimed, "email")
     return email.normalized
