@@ -213,6 +213,27 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "这是境外号码（{region}），却自称{platform}的客服热线。",
         "This is a number abroad ({region}), presented as {platform}'s hotline.",
     ),
+    # Message patterns (verifier.core.patterns): what a scanned message asks the reader to do.
+    "pattern_refund": (
+        "消息以退款、赔偿或订单异常为由联系你，这是最常见的诈骗开头。真正的退款会在原购物 App 里自动处理，不需要你联系谁或提供任何信息。请自己打开官方 App 查看订单。",
+        "The message offers a refund or compensation, or says an order has a problem: the most common opening of a scam. Real refunds happen inside the shopping app, with nothing for you to do or give. Open the official app yourself to check the order.",
+    ),
+    "pattern_other_app": (
+        "消息要你加QQ、微信、进群或下载某个App。正规客服在自己的官方渠道里就能办完，不会让你换到别的App。不要添加，也不要下载。",
+        "It asks you to add someone on QQ, WeChat or another app, join a group, or download an app. Real customer service finishes the job in its own official channels and never moves you elsewhere. Do not add them or install anything.",
+    ),
+    "pattern_urgency": (
+        "消息用期限或后果催你（“立即”“24小时内”“冻结”“影响征信”）。骗子催你，是为了不让你停下来核实。先停下来，自己拨打官方电话问清楚。",
+        'It rushes you with a deadline or a threat ("immediately", "within 24 hours", "frozen", "your credit record"). Scammers hurry you so that you do not stop to check. Stop, and call the official number yourself to ask.',
+    ),
+    "pattern_secrets": (
+        "消息要你提供验证码、密码或银行卡号：任何官方客服都不会这样做。不要提供，谁拿到它就能转走你的钱。",
+        "It asks for a verification code, a password or a card number: no official customer service ever does. Do not give it; whoever has it can take your money.",
+    ),
+    "pattern_screen_sharing": (
+        "消息要你共享屏幕或安装远程控制软件（如向日葵、ToDesk、腾讯会议共享屏幕）：对方能看到你的验证码和密码，还能操作你的手机。官方客服从不这样要求。请马上停止。",
+        "It asks you to share your screen or install remote-control software (Sunlogin, ToDesk, AnyDesk, TeamViewer): whoever watches sees your codes and passwords and can work your phone. No official service asks for this. Stop now.",
+    ),
     # Invalid input
     "empty_input": ("没有输入内容。", "Nothing was entered."),
     "input_too_long": (

@@ -13,6 +13,7 @@ import unicodedata
 
 __all__ = [
     "MAX_INPUT_LENGTH",
+    "Folded",
     "fold",
     "fold_with_offsets",
     "has_control_characters",
@@ -58,7 +59,43 @@ def has_control_characters(value: str) -> bool:
     return _CONTROL.search(value) is not None
 
 
-def fold_with_offsets(text: str, *, lower: bool = False) -> tuple[str, tuple[int, ...]]:
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding one character at a time, filled on first sight.
+
+    Most characters fold to exactly one character; the few that do not (invisible ones to
+    nothing, ligatures and squared units to several) are remembered in ``irregular`` so that
+    :func:`fold_with_offsets` only walks those to build its offset table. Only characters of the
+    Basic Multilingual Plane are kept, so hostile text cannot grow the table without bound.
+    """
+
+    def __init__(self, lower: bool) -> None:
+        super().__init__()
+        self.lower = lower
+        #: character -> length of its folding, for foldings that are not one character long.
+        self.irregular: dict[str, int] = {}
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        out = unicodedata.normalize("NFKC", char).translate(_TRANSLATION)
+        if self.lower:
+            out = out.lower()
+        if code <= 0xFFFF:
+            # irregular first: a thread that finds the character cached must also find this.
+            if len(out) != 1:
+                self.irregular[char] = len(out)
+            self[code] = out
+        return out
+
+
+#: A folded text and its origin table, as :func:`fold_with_offsets` returns them.
+Folded = tuple[str, tuple[int, ...]]
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_FOLD_TABLES = {False: _FoldTable(lower=False), True: _FoldTable(lower=True)}
+_IRREGULAR_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def fold_with_offsets(text: str, *, lower: bool = False) -> Folded:
     """Fold ``text`` character by character, remembering where each folded character came from.
 
     The scanner searches the folded text but must report spans in the text as submitted, so
@@ -72,19 +109,35 @@ def fold_with_offsets(text: str, *, lower: bool = False) -> tuple[str, tuple[int
     >>> folded, origin
     ('拨打95588', (0, 1, 3, 4, 5, 6, 7, 8))
     """
-    parts: list[str] = []
+    table = _FOLD_TABLES[lower]
+    folded = text.translate(table)
+    # Characters outside the BMP are not cached; the few that fold irregularly are found here.
+    irregular = dict(table.irregular)
+    for char in set(_ASTRAL.findall(text)):
+        out = table[ord(char)]
+        if len(out) != 1:
+            irregular[char] = len(out)
+    pattern = _irregular_pattern(frozenset(irregular))
     origin: list[int] = []
-    for position, char in enumerate(text):
-        if char.isascii():
-            out = char.lower() if lower else char
-        else:
-            out = unicodedata.normalize("NFKC", char).translate(_TRANSLATION)
-            if lower:
-                out = out.lower()
-        parts.append(out)
-        origin.extend([position] * len(out))
-    origin.append(len(text))
-    return "".join(parts), tuple(origin)
+    last = 0
+    for match in pattern.finditer(text):
+        position = match.start()
+        origin.extend(range(last, position))
+        origin.extend([position] * irregular[text[position]])
+        last = position + 1
+    origin.extend(range(last, len(text) + 1))
+    return folded, tuple(origin)
+
+
+def _irregular_pattern(chars: frozenset[str]) -> re.Pattern[str]:
+    pattern = _IRREGULAR_PATTERNS.get(chars)
+    if pattern is None:
+        if len(_IRREGULAR_PATTERNS) > 64:
+            _IRREGULAR_PATTERNS.clear()
+        body = "".join(re.escape(c) for c in sorted(chars))
+        # "(?!)" never matches: with no irregular character, offsets are the identity.
+        pattern = _IRREGULAR_PATTERNS[chars] = re.compile(f"[{body}]" if body else "(?!)")
+    return pattern
 
 
 def span_in_original(origin: tuple[int, ...], start: int, end: int) -> tuple[int, int]:

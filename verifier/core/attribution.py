@@ -1,0 +1,138 @@
+"""Which platform a text presents each contact as: the claim a finding is judged with.
+
+A scam message rarely says "this number is not Pinduoduo's": it says "拼多多官方客服 400-…", and
+the verdict must be reached with that claim, so that a number Pinduoduo does not list is called
+an impersonation of Pinduoduo. The rules, in order:
+
+1. The nearest mention in the same sentence or line, where a mention before the contact beats
+   one after it ("工商银行客服电话95588，建设银行客服电话95533": 95588 is ICBC's), a clause
+   break between them weakens it, and service words between them ("官方客服", "hotline")
+   strengthen it.
+2. Otherwise the sender's signature: the name in 【…】 or [...] that opens or closes an SMS
+   claims every contact in the message.
+3. Otherwise, when the whole text names exactly one platform and the contact's own sentence uses
+   a service word ("请致电客服 400-…"), that platform.
+
+Anything else has no claim, and is judged on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from verifier.core.extract import Contact
+from verifier.core.mentions import Mention
+
+__all__ = ["SERVICE_WORDS", "attribute"]
+
+#: Words that present a contact as a platform's service channel.
+SERVICE_WORDS = (
+    "客服",
+    "官方",
+    "热线",
+    "电话",
+    "致电",
+    "拨打",
+    "退款",
+    "理赔",
+    "人工",
+    "服务",
+    "官网",
+    "网址",
+    "链接",
+    "微信",
+    "邮箱",
+    "hotline",
+    "support",
+    "service",
+    "official",
+    "customer",
+    "call",
+    "contact",
+)
+_SERVICE = re.compile("|".join(map(re.escape, SERVICE_WORDS)), re.IGNORECASE)
+
+# Ends of a sentence or line: a claim does not cross them.
+_SENTENCE_END = re.compile(r"[。！？!?；;\n\r]|\.(?=\s)")
+# Breaks between clauses of one sentence: a claim may cross them, at a cost.
+_CLAUSE_BREAK = re.compile(r"[，,、]")
+# An SMS signature: 【拼多多】 or [Pinduoduo] at the start or the end of the text.
+_SIGNATURE = re.compile(r"^\s*[【\[]([^】\]\n]{1,30})[】\]]|[【\[]([^】\]\n]{1,30})[】\]]\s*$")
+
+# Distance penalties, in characters, for the nearest-mention rule.
+_AFTER_CONTACT = 10
+_PER_CLAUSE_BREAK = 20
+_SERVICE_BONUS = 8
+
+
+def attribute(
+    text: str, contacts: Sequence[Contact], mentions: Sequence[Mention]
+) -> tuple[str | None, ...]:
+    """The slug each contact is presented as (or None), in the order of ``contacts``.
+
+    >>> from verifier.core.index import Platform
+    >>> pdd = Platform("pinduoduo", "拼多多")
+    >>> text = "拼多多官方客服 4008820000"
+    >>> attribute(text, [Contact(8, 18, "4008820000", "phone", "4008820000")],
+    ...           [Mention(0, 3, "拼多多", pdd)])
+    ('pinduoduo',)
+    """
+    if not contacts:
+        return ()
+    sentences = _sentence_bounds(text)
+    sentence_starts = [lo for lo, _ in sentences]
+    mention_starts = [m.start for m in mentions]  # mentions are sorted by start
+    signature = _signature(text, mentions)
+    only = {m.platform.slug for m in mentions}
+    sole = next(iter(only)) if len(only) == 1 else None
+    claims: list[str | None] = []
+    for contact in contacts:
+        lo, hi = sentences[bisect_right(sentence_starts, contact.start) - 1]
+        first, last = bisect_left(mention_starts, lo), bisect_left(mention_starts, hi)
+        nearby = [m for m in mentions[first:last] if m.end <= hi]
+        claim = _nearest(text, contact, nearby) if nearby else None
+        if claim is None:
+            claim = signature
+        if claim is None and sole is not None and _SERVICE.search(text, lo, hi):
+            claim = sole
+        claims.append(claim)
+    return tuple(claims)
+
+
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """The sentences and lines of ``text`` as ``(start, end)``, in order, covering all of it."""
+    bounds, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        bounds.append((start, end.end()))
+        start = end.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _nearest(text: str, contact: Contact, mentions: Sequence[Mention]) -> str | None:
+    best: tuple[int, str] | None = None
+    for m in mentions:
+        if m.end <= contact.start:
+            gap = text[m.end : contact.start]
+            cost = len(gap)
+        else:
+            gap = text[contact.end : m.start]
+            cost = len(gap) + _AFTER_CONTACT
+        cost += _PER_CLAUSE_BREAK * len(_CLAUSE_BREAK.findall(gap))
+        if _SERVICE.search(gap):
+            cost -= _SERVICE_BONUS
+        if best is None or cost < best[0]:
+            best = (cost, m.platform.slug)
+    return best[1] if best else None
+
+
+def _signature(text: str, mentions: Sequence[Mention]) -> str | None:
+    for match in _SIGNATURE.finditer(text):
+        group = 1 if match.group(1) is not None else 2
+        lo, hi = match.span(group)
+        for m in mentions:
+            if lo <= m.start and m.end <= hi:
+                return m.platform.slug
+    return None

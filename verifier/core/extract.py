@@ -1,0 +1,326 @@
+"""Find every contact in free text: phone numbers, links, e-mail addresses, WeChat and QQ handles.
+
+The text is folded once (as :func:`~verifier.core.normalize.fold_with_offsets` does: full-width
+to ASCII, ``。`` to ".", invisible characters dropped) and searched with precompiled expressions;
+each span found is mapped back to the text as submitted, so ``text[start:end]`` is the contact as
+written. Where two candidates overlap the stronger kind wins: an e-mail address over the domain
+inside it, a link over the digits in its path, a handle over the number after its QQ or WeChat
+label. Phone numbers are found by :mod:`~verifier.core.numerals`.
+
+Every expression starts with a character class or a literal, so that the regular-expression
+engine skips ordinary Chinese text at C speed: a 100 KB article must cost a fraction of one
+``phonenumbers.PhoneNumberMatcher`` pass, since each contact found is then also judged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from verifier.core.link import InvalidLink, normalize_host
+from verifier.core.normalize import fold_with_offsets, span_in_original
+from verifier.core.numerals import find_phone_numbers
+from verifier.core.suffixes import split_host
+
+__all__ = ["Contact", "extract_contacts"]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One contact found in a text."""
+
+    #: Code-point offset into the text as submitted (a Python ``str`` index).
+    start: int
+    #: Exclusive end offset.
+    end: int
+    #: The contact as written: ``text[start:end]`` of the submitted text.
+    text: str
+    #: ``phone``, ``url``, ``email`` or ``handle``.
+    kind: str
+    #: What to hand to :func:`~verifier.core.check.check` with this ``kind``: a phone's digits
+    #: ("+" first when written with a country code), a link with its obfuscation undone, a
+    #: lower-cased e-mail address, or a handle's account name without its label.
+    value: str
+    #: For handles, ``qq`` or ``wechat``; empty otherwise.
+    label: str = ""
+
+
+# (folded start, folded end, kind, value, label)
+_Candidate = tuple[int, int, str, str, str]
+_PRIORITY = {"email": 0, "url": 1, "handle": 2, "phone": 3}
+
+_LATIN = r"A-Za-z0-9\u00c0-\u052f"  # Latin, Greek and Cyrillic letters, and combining marks
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# A label is Latin-like or CJK, never both: Chinese runs straight into a domain
+# ("访问icbc.com.cn查询"), so a mixed label would swallow the words around it.
+_LABEL = rf"(?:[{_LATIN}](?:[{_LATIN}-]{{0,61}}[{_LATIN}])?|[{_CJK}]{{1,20}})"
+# Dots written to dodge link filters: "[.]", "(.)", "【.】", "[dot]", " dot ", "(点)".
+_DOT = r"(?:\.|[\[({【] ?(?:\.|[dD][oO][tT]|点) ?[\])}】]|\s+[dD][oO][tT]\s+)"
+# At most 30 dots: real hosts have a handful, and a bound keeps a run of "中.国中.国…" linear.
+_HOST = rf"{_LABEL}(?:{_DOT}{_LABEL}){{1,30}}"
+_PATH = r"(?::\d{1,5})?(?:[/?#][!-~]*)?"
+_SCHEME_LINK = re.compile(
+    rf"([hH](?:[tT]{{2}}|[xX]{{2}})[pP][sS]?)://([-A-Za-z0-9._~%!$&'()*+,;=:]{{1,256}}@)?"
+    rf"({_HOST}|\d{{1,3}}(?:\.\d{{1,3}}){{3}}|\[[0-9A-Fa-f:.]+\])({_PATH})"
+)
+# A domain written without a scheme, from a Latin label at a word boundary ...
+_BARE_LINK = re.compile(
+    rf"([{_LATIN}](?<![{_LATIN}_@.\-][{_LATIN}])(?:[{_LATIN}-]{{0,61}}[{_LATIN}])?"
+    rf"(?:{_DOT}{_LABEL}){{1,30}})({_PATH})"
+)
+# ... or from a CJK label, found from its dot in the text as submitted: a dot after CJK and
+# before a Latin label (工商银行.com, 工商银行。ｃｏｍ), an obfuscated dot, or a real "." between
+# CJK labels, but never "。" between Chinese words, which ends a sentence.
+_WRITTEN_LATIN = _LATIN + r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"  # and full-width ones
+_CJK_DOT = re.compile(
+    rf"[.．。｡\[({{【（［｛](?<=[{_CJK}].)"
+    rf"(?:(?<=[.．。｡])(?=[{_WRITTEN_LATIN}])|(?<=[.．])(?=[{_CJK}])"
+    rf"|(?<=[\[({{【（［｛]) ?(?:[.．。]|[dD][oO][tT]|点) ?[\])}}】）］｝])"
+)
+_CJK_TAIL = re.compile(rf"[{_CJK}]{{1,20}}$")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+# Chinese runs straight into a CJK domain: the words that introduce a link are cut off the
+# front ("请访问工商银行.com" is 工商银行.com).
+_LINK_INTRO = re.compile(
+    rf"[{_CJK}]*(?:访问|登录|登陆|打开|网址|官网|链接|进入|前往|点击|浏览|网站|地址|是|为)"
+)
+_HOST_AT = re.compile(rf"({_HOST})({_PATH})")
+_DOT_TOKEN = re.compile(_DOT)
+_CHINESE_DIAN = re.compile(r"点(?<=[A-Za-z0-9]点)(?=[A-Za-z0-9])")
+_LOCAL_PART = re.compile(r"[A-Za-z0-9_.%+-]{1,64}$")
+_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "_.%+-")
+# Punctuation that ends a sentence rather than a link: "见 https://x.cn/a)。" ends at "a".
+_TRAILING = ".,;:!?'\"*"
+_OPENING = {")": "(", "]": "[", "}": "{", ">": "<"}
+# Two-label names ending in these are file names ("readme.md", "setup.py"), though each ending
+# is also a country or brand suffix.
+_FILE_ENDINGS = frozenset({"py", "md", "sh", "rs", "pl", "zip", "mov", "java"})
+
+# Where a label may start: a character class first, so that the search runs at C speed.
+_HANDLE_START = re.compile(
+    r"[qQ扣加微威薇vVwW](?:(?<=[qQ])(?=[qQ群号])|(?<=扣)(?=扣)|(?<=加)(?=[qQvV])|(?<=[微威薇])(?=信)"
+    r"|(?<=[vV])(?=[信xX])|(?<=[wW])(?=[xX]|[eE][cC]|[eE][iI]))"
+)
+_HANDLE = re.compile(
+    r"(?:(?P<qq>(?:[qQ][qQ]|扣扣)(?:群|号码|号|账号|帐号)*|[qQ](?:群|号)+|加[qQ])"
+    r"|(?P<wx>(?:微信|威信|薇信|[vV]信|[vV][xX]|[wW][xX]|[wW][eE][cC][hH][aA][tT]"
+    r"|[wW][eE][iI][xX][iI][nN])(?:\s?(?:号码|号|[iI][dD]|账号|帐号))?|加[vV](?![xX信])))"
+    r"(?P<sep>[\s:、是为]{0,4})"
+    r"(?:(?P<mobile>1[3-9]\d(?:[\s-]?\d){8})|(?P<number>[1-9]\d{4,10})"
+    r"|(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19}))(?![-_A-Za-z0-9])"
+)
+
+
+def extract_contacts(text: str, known_phones: frozenset[str] = frozenset()) -> tuple[Contact, ...]:
+    """Every contact in ``text``, sorted by start, never overlapping.
+
+    Args:
+        text: a message, chat or page as the person received it.
+        known_phones: the phone values the registry lists (``RegistryIndex.known_phones``): a
+            listed short number counts even without a phone label before it.
+
+    Never raises for any string input.
+
+    >>> [(c.kind, c.value, c.text) for c in extract_contacts("客服电话：400🔸882🔸0000")]
+    [('phone', '4008820000', '400🔸882🔸0000')]
+    >>> [(c.kind, c.value) for c in extract_contacts("登录 icbc[.]com[.]cn 或加微信 pdd_kefu01")]
+    [('url', 'icbc.com.cn'), ('handle', 'pdd_kefu01')]
+    """
+    folded, origin = fold_with_offsets(text)
+    found: list[tuple[int, int, int, int, str, str, str]] = []
+    for start, end, kind, value, label in _candidates(text, folded, origin, known_phones):
+        first, last = span_in_original(origin, start, end)
+        # A link with a scheme wins even over an e-mail address: in "https://icbc.com.cn@evil.top"
+        # the part before "@" is a user name, and the link is the contact.
+        rank = -1 if kind == "url" and "://" in value else _PRIORITY[kind]
+        found.append((rank, first - last, first, last, kind, value, label))
+    found.sort()
+    starts: list[int] = []
+    ends: list[int] = []
+    chosen: list[Contact] = []
+    for _, _, first, last, kind, value, label in found:
+        at = bisect.bisect_left(starts, first)
+        if (at and ends[at - 1] > first) or (at < len(starts) and starts[at] < last):
+            continue  # a stronger or longer contact already covers part of this one
+        starts.insert(at, first)
+        ends.insert(at, last)
+        chosen.insert(at, Contact(first, last, text[first:last], kind, value, label))
+    return tuple(chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """The text as submitted, folded, and folded for links, with the offsets between them."""
+
+    text: str
+    folded: str
+    #: Offsets of the folded text into ``text``; None when they are the identity.
+    origin: tuple[int, ...] | None
+    #: ``folded`` with "点" between Latin letters read as a dot: one character for one.
+    links: str
+
+    def written(self, at: int) -> str:
+        """The character of the submitted text that folded position ``at`` came from."""
+        return self.text[at if self.origin is None else self.origin[at]]
+
+
+def _candidates(
+    text: str, folded: str, origin: tuple[int, ...] | None, known: frozenset[str]
+) -> Iterator[_Candidate]:
+    if "@" in folded:
+        yield from _emails(folded)
+    links = _CHINESE_DIAN.sub(".", folded) if "点" in folded else folded
+    t = _Text(text, folded, origin, links)
+    found: list[_Candidate | None] = []
+    if "://" in links:
+        for m in _SCHEME_LINK.finditer(links):
+            if not _after_ascii(links, m.start(), str.isalpha):  # "xhttp://" is no scheme
+                found.append(_link(t, m, m.start(), m.start(3), m.start(4)))
+    for m in _BARE_LINK.finditer(links):
+        found.append(_link(t, m, m.start(), m.start(1), m.start(2), bare=True))
+    done = 0
+    for at in _cjk_link_starts(t):
+        if at >= done and (host := _HOST_AT.match(links, at)) is not None:
+            done = host.end()  # the later dots of this host start nothing new
+            found.append(_link(t, host, at, at, host.start(2), bare=True))
+    yield from (link for link in found if link is not None)
+    yield from _handles(folded)
+    for start, end, value in find_phone_numbers(folded, known):
+        yield start, end, "phone", value, ""
+
+
+def _cjk_link_starts(t: _Text) -> Iterator[int]:
+    """Where hosts whose first label is CJK may start, in order."""
+    dots = [m.start() for m in _CJK_DOT.finditer(t.text)]
+    if t.origin is not None:
+        dots = [bisect.bisect_left(t.origin, dot) for dot in dots]
+    for dot in dots:
+        tail = _CJK_TAIL.search(t.links, max(0, dot - 20), dot)
+        if tail is None:
+            continue
+        intro = _LINK_INTRO.match(t.links, tail.start(), dot)
+        if intro is not None and intro.end() < dot:
+            yield intro.end()
+        elif not (tail.start() and _CJK_CHAR.match(t.links, tail.start() - 1)):
+            yield tail.start()  # a CJK run longer than a label, with no word to cut it: prose
+
+
+def _link(
+    t: _Text, m: re.Match[str], start: int, host_at: int, rest_at: int, *, bare: bool = False
+) -> _Candidate | None:
+    """The link that ``m`` found, its host at ``host_at`` and its port and path at ``rest_at``;
+    None when it is no link. Bare links (no scheme) need a registrable domain."""
+    raw_host, rest = t.links[host_at:rest_at], t.links[rest_at : m.end()]
+    host = _DOT_TOKEN.sub(".", raw_host)
+    if len(host) > 253:
+        return None  # longer than any host name
+    for dot in _DOT_TOKEN.finditer(raw_host):
+        # "下载APP。中国人…": an ideographic full stop before CJK ends a sentence.
+        if t.written(host_at + dot.start()) in "。｡" and _CJK_CHAR.match(raw_host, dot.end()):
+            return None
+    if bare:
+        if _registrable_host(host) is None:
+            return None
+    elif not (host[0].isdigit() or host[0] == "[" or _valid_host(host)):
+        return None
+    for k in range(len(rest)):  # the path ends where the text leaves ASCII ("/a，请")
+        if not t.written(rest_at + k).isascii():
+            rest = rest[:k]
+            break
+    rest = _trim_trailing(rest)
+    value = "" if bare else f"{m.group(1).lower().replace('xx', 'tt')}://{m.group(2) or ''}"
+    return start, rest_at + len(rest), "url", value + host + rest, ""
+
+
+@lru_cache(maxsize=4096)
+def _valid_host(host: str) -> bool:
+    try:
+        normalize_host(host)
+    except InvalidLink:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _registrable_host(host: str) -> str | None:
+    """The punycode host when it ends in a known public suffix below a registrable name."""
+    last = host.rsplit(".", 1)[-1]
+    if last[:1].isupper() and last[1:].islower():
+        return None  # "home.Today": a sentence with its space missing, not a link to .today
+    if split_host(last.lower()) is None:
+        return None  # no top-level domain: spare the full parse (most candidates end here)
+    try:
+        ascii_host = normalize_host(host)
+    except InvalidLink:
+        return None
+    parts = split_host(ascii_host)
+    if parts is None or not parts.registrable:
+        return None
+    if ascii_host.count(".") == 1 and parts.suffix in _FILE_ENDINGS:
+        return None
+    return ascii_host
+
+
+def _trim_trailing(rest: str) -> str:
+    """``rest`` without the sentence punctuation after it; a closing bracket stays when the
+    link opened it ("/wiki/A_(b)")."""
+    while rest and (
+        rest[-1] in _TRAILING
+        or (rest[-1] in _OPENING and rest.count(rest[-1]) > rest.count(_OPENING[rest[-1]]))
+    ):
+        rest = rest[:-1]
+    return rest
+
+
+def _emails(folded: str) -> Iterator[_Candidate]:
+    at = folded.find("@")
+    while at >= 0:
+        local = _LOCAL_PART.search(folded, max(0, at - 64), at)
+        domain = _HOST_AT.match(folded, at + 1)
+        if local is not None and domain is not None:
+            start = local.start()
+            if not (start and folded[start - 1] in _LOCAL_CHARS):  # else longer than allowed
+                host = _DOT_TOKEN.sub(".", domain.group(1))
+                if _registrable_host(host) is not None:
+                    value = f"{local.group()}@{host}".lower()
+                    yield start, domain.end(1), "email", value, ""
+        at = folded.find("@", at + 1)
+
+
+def _handles(folded: str) -> Iterator[_Candidate]:
+    end = 0
+    for start in _HANDLE_START.finditer(folded):
+        if start.start() < end or (m := _HANDLE.match(folded, start.start())) is None:
+            continue
+        end = m.end()
+        label = m.group("qq") or m.group("wx")
+        if label[0].isascii() and _after_ascii(folded, m.start(), str.isalnum):
+            continue  # "hqq 12345", "mvx…": the label is the end of another word
+        mobile, number, account = m.group("mobile", "number", "id")
+        if m.group("qq"):
+            if account is None:
+                yield m.end("sep"), m.end(), "handle", _digits(mobile or number), "qq"
+        elif mobile is not None:
+            yield m.start("mobile"), m.end(), "handle", _digits(mobile), "wechat"
+        elif account is not None:
+            # After an English label, letters are one word with it unless something separates
+            # them ("wxyz_abc"), and an ID of letters only is a word unless a colon introduces
+            # it ("WeChat official account").
+            if label.isascii() and (
+                not m.group("sep") or (account.isalpha() and ":" not in m.group("sep"))
+            ):
+                continue
+            yield m.start("id"), m.end(), "handle", account, "wechat"
+
+
+def _after_ascii(text: str, at: int, test: Callable[[str], bool]) -> bool:
+    """True when the character before ``at`` is ASCII and passes ``test``."""
+    return at > 0 and text[at - 1].isascii() and test(text[at - 1])
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit())

@@ -1,0 +1,246 @@
+"""Platform names in a text: which registered platforms a message or page talks about.
+
+A scam message presents its phone number or link as a platform's ("拼多多官方客服 400-…"); the
+scanner needs every platform the text names, with its span in the text as submitted, to tell
+whom each contact claims to be. Names are found in one pass of an Aho-Corasick automaton
+(pyahocorasick) over every name and alias in the registry, built once per registry snapshot, so
+the cost of a scan does not grow with the number of platforms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import ahocorasick
+
+from verifier.core.index import Platform, RegistryIndex
+from verifier.core.normalize import Folded, fold, fold_with_offsets, span_in_original
+
+__all__ = ["ORDINARY_WORDS", "Mention", "find_mentions"]
+
+#: Names that never count as a mention, even when a registry entry uses one as a name or alias:
+#: on their own they are ordinary words ("平安" is safe and sound, "招商" is attracting investment,
+#: "交通" is traffic, "line" and "shell" are English words), generic service words ("客服",
+#: "银行", "支付"), or half of a longer name that people use for other things. The longer names
+#: that contain them ("平安银行", "中国平安", "招商银行") still count. Brands that are also common
+#: words but that a customer-service message means as the brand (苹果 and Apple for Apple ID
+#: scams, Amazon) are not listed: in the messages people check, they name the company.
+ORDINARY_WORDS = frozenset(
+    {
+        # Chinese: short forms of bank names that are everyday words.
+        "平安", "招商", "光大", "中信", "华夏", "兴业", "民生", "广发", "交通", "建设", "农业",
+        "工商", "邮政", "移动", "联通", "电信", "广电", "铁路",
+        # Chinese: what every platform's message says.
+        "支付", "银行", "客服", "官方", "快递", "物流", "速运", "速递", "外卖", "出行", "钱包",
+        "金融", "保险", "证券", "信用卡", "视频", "影视", "会员", "商城", "中国", "报警", "公安",
+        # English: ordinary words and generic service words.
+        "bank", "pay", "payment", "post", "mail", "express", "mobile", "telecom", "line",
+        "shell", "service", "support", "official", "china", "app", "mall", "travel", "video",
+        "card", "police", "wallet", "delivery",
+    }
+)  # fmt: skip
+
+#: Abbreviations this short (CCB, CMB, EMS, PDD, ICBC) count only when written in capitals:
+#: in lower case they are parts of English words or chat ("boc", "ems", "ceb").
+MAX_ABBREVIATION_LENGTH = 4
+
+# Whitespace that is not a single space: collapsed to one space, so "Ping  An" and "Ping\nAn"
+# match the name "Ping An".
+_ODD_SPACE = re.compile(r"[^\S ]\s*| \s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A platform named in a text."""
+
+    #: Code-point offset of the name in the text as submitted.
+    start: int
+    #: Offset just past the name (exclusive).
+    end: int
+    #: The name as written: ``text[start:end]`` of the submitted text, invisible characters
+    #: and odd spacing included.
+    text: str
+    #: The platform the name belongs to.
+    platform: Platform
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """A platform that owns a searched name, and how the name must be written to count."""
+
+    platform: Platform
+    #: The name is a short capital abbreviation: it counts only written in capitals.
+    capitals_only: bool
+    #: The name is the platform's own Chinese or English name, not an alias.
+    primary: bool
+
+
+def find_mentions(
+    text: str, index: RegistryIndex, *, prefolded: Folded | None = None
+) -> tuple[Mention, ...]:
+    """Every platform name and alias in ``text``, in one pass, longest match first,
+    non-overlapping, sorted by start.
+
+    Rules, each against a way a naive search goes wrong:
+
+    * Names are compared after Unicode folding and lower-casing, so full-width letters
+      (``ＩＣＢＣ``) and invisible characters inserted inside a name (``拼\\u200b多多``) do not
+      hide it; spans are mapped back to the text as submitted and cover those characters.
+    * The longest name wins and shorter names overlapping it are dropped: "中国工商银行" is one
+      mention, not also "工商银行".
+    * Latin names match only at word boundaries (no ASCII letter or digit right before or
+      after): "CMB" is not found inside "CMBC", nor "EMS" inside "items".
+    * Capital abbreviations of at most four letters (CCB, CMB, EMS, PDD, BOC) count only when
+      every letter is written in capitals, so "ceb" or "Boc" in a sentence is not a bank.
+    * A space in a name matches any run of white space ("Ping  An"); a space next to a Chinese
+      character may also be left out ("中国铁路12306").
+    * Names in :data:`ORDINARY_WORDS`, single Chinese characters and Latin names of one or two
+      letters never count: alone they are words, not a brand.
+
+    ``prefolded`` is ``fold_with_offsets(text, lower=True)`` when the caller has it already.
+
+    A name of two platforms (rare) is attributed to the platform whose own name it is, then to
+    the first by slug.
+
+    >>> pdd = Platform("pinduoduo", "拼多多", "Pinduoduo", aliases=("PDD",))
+    >>> index = RegistryIndex.build([pdd])
+    >>> [(m.start, m.end, m.text) for m in find_mentions("【拼多多】PDD客服, not pdd", index)]
+    [(1, 4, '拼多多'), (5, 8, 'PDD')]
+    """
+    automaton = _automaton(index)
+    if not text or len(automaton) == 0:
+        return ()
+    folded, origin = prefolded or fold_with_offsets(text, lower=True)
+    folded, origin = _collapse_whitespace(folded, origin)
+    candidates: list[tuple[int, int, Platform]] = []
+    for last, (name, owners) in automaton.iter(folded):
+        end = last + 1
+        start = end - len(name)
+        if not _at_word_boundaries(folded, start, end, name):
+            continue
+        o_start, o_end = span_in_original(origin, start, end)
+        owner = _owner_as_written(owners, text[o_start:o_end])
+        if owner is not None:
+            candidates.append((start, end, owner.platform))
+    # Longest first; a shorter name overlapping one already taken is part of it.
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+    taken = bytearray(len(folded))
+    mentions: list[Mention] = []
+    for start, end, platform in candidates:
+        if any(taken[start:end]):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        o_start, o_end = span_in_original(origin, start, end)
+        mentions.append(Mention(o_start, o_end, text[o_start:o_end], platform))
+    mentions.sort(key=lambda m: m.start)
+    return tuple(mentions)
+
+
+def _automaton(index: RegistryIndex) -> ahocorasick.Automaton:
+    """The automaton over every countable name of ``index``, built once per snapshot."""
+    return index.memo(("mentions",), lambda: _build_automaton(index.platforms))
+
+
+def _build_automaton(platforms: Iterable[Platform]) -> ahocorasick.Automaton:
+    owners: dict[str, dict[str, _Owner]] = {}
+    for platform in platforms:
+        primary = {platform.name_zh, platform.name_en}
+        for name in dict.fromkeys((platform.name_zh, platform.name_en, *platform.aliases)):
+            folded = fold(name)
+            capitals_only = _is_abbreviation(folded)
+            for key in _keys(folded):
+                by_slug = owners.setdefault(key, {})
+                previous = by_slug.get(platform.slug)
+                if previous is not None:
+                    # One platform, two names with one key (CMB and Cmb): the laxer rule wins.
+                    capitals_only = capitals_only and previous.capitals_only
+                by_slug[platform.slug] = _Owner(
+                    platform,
+                    capitals_only,
+                    name in primary or (previous is not None and previous.primary),
+                )
+    automaton = ahocorasick.Automaton()
+    for key, by_slug in owners.items():
+        ranked = tuple(by_slug.values())
+        if len(ranked) > 1:
+            ranked = tuple(sorted(ranked, key=lambda o: (not o.primary, o.platform.slug)))
+        automaton.add_word(key, (key, ranked))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+def _is_abbreviation(name: str) -> bool:
+    """True for a short capital abbreviation (``name`` folded): CCB, EMS, ICBC."""
+    return (
+        name.isascii()
+        and name.isalpha()
+        and name.isupper()
+        and len(name) <= MAX_ABBREVIATION_LENGTH
+    )
+
+
+def _keys(name: str) -> Iterator[str]:
+    """The searched forms of ``name`` (folded): lower-cased, white space as single spaces, and
+    without the spaces next to a Chinese character. Nothing for names that never count."""
+    words = name.lower().split()
+    if not words:
+        return
+    key = " ".join(words)
+    if not _countable(key):
+        return
+    yield key
+    # "中国铁路 12306" is also written "中国铁路12306"; "Ping An" is not "PingAn".
+    joined = words[0]
+    for word in words[1:]:
+        joined += word if not (joined[-1].isascii() and word[0].isascii()) else " " + word
+    if joined != key and _countable(joined):
+        yield joined
+
+
+def _countable(key: str) -> bool:
+    if key in ORDINARY_WORDS or len(key) < 2:
+        return False
+    return not (key.isascii() and len(key) <= 2)
+
+
+def _collapse_whitespace(folded: str, origin: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    """``folded`` with every run of white space made one space, and its origin table."""
+    if _ODD_SPACE.search(folded) is None:
+        return folded, origin
+    parts: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for match in _ODD_SPACE.finditer(folded):
+        parts.append(folded[last : match.start()])
+        offsets.extend(origin[last : match.start()])
+        parts.append(" ")
+        offsets.append(origin[match.start()])
+        last = match.end()
+    parts.append(folded[last:])
+    offsets.extend(origin[last:])
+    return "".join(parts), tuple(offsets)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _at_word_boundaries(folded: str, start: int, end: int, name: str) -> bool:
+    """True unless a Latin name's end touches an ASCII letter or digit ("CMB" in "CMBC")."""
+    if _is_word_char(name[0]) and start > 0 and _is_word_char(folded[start - 1]):
+        return False
+    return not (_is_word_char(name[-1]) and end < len(folded) and _is_word_char(folded[end]))
+
+
+def _owner_as_written(owners: tuple[_Owner, ...], written: str) -> _Owner | None:
+    """The first owner whose case rule the name as written satisfies, or None."""
+    if not owners[0].capitals_only:
+        return owners[0]
+    in_capitals = not any(c.islower() for c in fold(written))
+    for owner in owners:
+        if in_capitals or not owner.capitals_only:
+            return owner
+    return None

@@ -1,0 +1,274 @@
+"""Numbers in running text: digits in every writing, and which runs of them are phone numbers.
+
+A number in a message is rarely a clean run of ASCII digits. Chinese numerals (四〇〇, 幺三八 with
+幺 for 1 as it is read aloud), full-width and circled digits (４００, ①③⑧), and separators of every
+kind (spaces, dashes, dots, slashes, brackets, emoji such as 🔸 or keycaps 4️⃣) are all used,
+often on purpose: a filter that looks for ``\\d{11}`` misses ``400🔸882🔸0000``. Full-width and
+circled digits are folded by :mod:`~verifier.core.normalize`; Chinese numerals are read here.
+两 is not read as 2: it means "two of" far more often than it spells a digit. 十 and 百 are
+counting words, never digits of a number.
+
+Most digits in a text are not phone numbers: dates, times, prices, order and parcel numbers,
+codes. A run becomes a phone only when its digits have a phone's shape (a mobile, a 400/800
+line, a landline with its area code, an international number, a short service number), nothing
+glues it to letters or to a time, amount or decimal, no unit follows it (元, 年, %), no order,
+tracking or code label precedes it, and libphonenumber (through :mod:`~verifier.core.phone`)
+accepts it. A short number such as 95588 is too common a string to trust alone: it counts when
+the registry lists it or when a phone label (拨打, 客服, tel) comes right before it. Right after
+such a label, digits that make no valid number still count, as written: "致电0095588" adds digits
+to an official number to spoof caller ID, and it is for check() to say so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from verifier.core.phone import InvalidPhone, ParsedPhone, parse_folded_phone
+
+__all__ = ["chinese_to_ascii", "find_phone_numbers"]
+
+_CHINESE_DIGITS = "〇零一二三四五六七八九幺"
+_TO_ASCII = str.maketrans(_CHINESE_DIGITS, "001234567891")
+
+# Written between the digits of one number: spaces, dashes, dots, slashes, brackets, bullets,
+# and emoji (with the variation selector and keycap mark that follow them). Colons and commas
+# are not: they make times and amounts.
+_SEPARATOR = (
+    r"[ \t\-./()*·•\u2010-\u2015\u2212\u30fb\ufe0f\u20e3"
+    r"\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+)
+# ASCII digits (full-width ones are folded to them), Arabic-Indic and Persian digits (which
+# NFKC leaves alone), and Chinese numerals. Ranges, not \d: a class of ranges is a bitmap
+# the engine tests at C speed, a Unicode category is not.
+_DECIMAL = "0-9\u0660-\u0669\u06f0-\u06f9"
+_DIGIT = rf"[{_DECIMAL}{_CHINESE_DIGITS}]"
+# Three digits or more, joined by at most three separator characters at a time, optionally led
+# by "+". A character class comes first so that the search skips other text at C speed.
+_RUN = re.compile(rf"[+{_DECIMAL}{_CHINESE_DIGITS}](?:{_SEPARATOR}{{0,3}}{_DIGIT}){{2,}}")
+# A group is a stretch of one kind of digit: "13800138000一个" is a number and then a word.
+_GROUP = re.compile(rf"[{_DECIMAL}]+|[{_CHINESE_DIGITS}]+")
+
+
+def _label_before(cjk: str, english: str, suffix: str = "") -> re.Pattern[str]:
+    """An expression for a label that ends right before a number, read backwards.
+
+    The text before a number is reversed and matched at its start: one attempt, where a
+    search for a label anchored at the end would try every position of the window. Words are
+    space-separated; an English word must not be the end of a longer word ("spin").
+    """
+
+    def words(text: str) -> str:
+        return "|".join(re.escape(w[::-1]) for w in sorted(text.split(), key=len, reverse=True))
+
+    between = r"[\s.:#号码为是\-]*"
+    return re.compile(rf"{between}{suffix}(?:(?:{words(english)})(?![a-z])|{words(cjk)})")
+
+
+# Words that announce a phone number: a short number right after them is a service line.
+_PHONE_LABEL = _label_before(
+    "电话 致电 拨打 拨 热线 客服 回电 来电 联系 手机 座机 号码 专线 号码显示 来电显示",
+    "call tel hotline phone dial",
+)
+# Labels of numbers that are not phones: orders, parcels, codes, accounts, money, versions.
+_NOT_PHONE_LABEL = _label_before(
+    "订单 订单编号 单号 运单 流水号 交易号 编号 批次 验证码 校验码 动态码 确认码 取件码 提取码"
+    " 邀请码 优惠码 兑换码 激活码 识别码 密码 口令 卡号 银行卡 账号 帐号 户号 身份证 证件号 学号"
+    " 工号 发票 版本 金额 价格 售价 原价 现价 总价 单价 合计 总计 余额 共计 积分",
+    "order tracking waybill invoice code otp pin password passcode ref reference serial"
+    " version amount price total balance id",
+    # "order no.", "tracking number", "order id", "order #"
+    suffix=r"(?:(?:on|rebmun|di|#)\s*)?",
+)
+# Units after a number make it a quantity, a price or a date: 199元, 3000块, 50%, 2026年.
+_UNIT = re.compile(
+    r" *(?:[元块圆角万亿%‰年月日号期页条天岁米斤克倍名位张份届楼层次个件秒折时]"
+    r"|人(?!工)|点(?![击开])|分(?!机))"
+)
+_CURRENCY = frozenset("¥$€£₹₩")
+# A phone's digits without a country code: mobile, 400/800 line, or landline with area code.
+_LONG = re.compile(r"^(?:1[3-9]\d{9}|[48]00\d{7}|0[1-9]\d{6,10})$")
+_LONG_START = re.compile(r"00|0[1-9]|1[3-9]|[48]00|86")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}$")
+# More digits than this are never one number, even with "00" and a country code.
+_MAX_DIGITS = 17
+
+_Group = tuple[int, int, str]  # start, end, ASCII digits
+
+
+def chinese_to_ascii(digits: str) -> str:
+    """ASCII digits for decimal digits of any script and Chinese numerals.
+
+    >>> chinese_to_ascii("四〇〇八八二〇〇〇〇"), chinese_to_ascii("幺三八"), chinese_to_ascii("٩٥")
+    ('4008820000', '138', '95')
+    """
+    converted = digits.translate(_TO_ASCII)
+    if converted.isascii():
+        return converted
+    return "".join(c if c.isascii() else str(unicodedata.decimal(c)) for c in converted)
+
+
+def find_phone_numbers(
+    folded: str, known: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, int, str]]:
+    """Every phone number in ``folded`` text, as ``(start, end, value)``.
+
+    ``folded`` is text passed through :func:`~verifier.core.normalize.fold_with_offsets`;
+    spans are offsets into it. ``value`` is the digits, with "+" first when the number was
+    written with a country code (``+86``, ``0086``, ``86-``); digits that make no valid number
+    (kept only after a phone label) are given as written. ``known`` holds the phone values the
+    registry lists: a listed short number needs no label.
+
+    >>> list(find_phone_numbers("热线 400🔸882🔸0000，订单号 13800138000，拨打九五五八八"))
+    [(3, 15, '4008820000'), (34, 39, '95588')]
+    """
+    for run in _RUN.finditer(folded):
+        offset, written = run.start(), run.group()
+        if written.isascii() and written.isdecimal():  # the common case: one group
+            groups = [(offset, run.end(), written)]
+        else:
+            groups = [
+                (offset + m.start(), offset + m.end(), chinese_to_ascii(m.group()))
+                for m in _GROUP.finditer(written)
+            ]
+        plus_at = offset if written[0] == "+" else -1
+        i = 0
+        # Longest first from each group: "10:30 4008820000" holds one run whose whole is no
+        # phone, but whose last group is.
+        while i < len(groups):
+            # No number starts in the middle of "2026-03-14" or "4.5": after a lone dash or dot
+            # the digits go on the number before them.
+            glued = i and folded[groups[i - 1][1] : groups[i][0]] in ("-", ".")
+            found = None if glued else _longest_phone(folded, groups, i, plus_at, known)
+            if found is None:
+                i += 1
+            else:
+                yield found[0]
+                i = found[1]
+            plus_at = -1
+
+
+def _longest_phone(
+    folded: str, groups: list[_Group], i: int, plus_at: int, known: frozenset[str]
+) -> tuple[tuple[int, int, str], int] | None:
+    """The longest phone number made of ``groups[i:j]``, and that ``j``."""
+    start = groups[i][0] if plus_at < 0 else plus_at
+    head = ""
+    for group in groups[i : i + 3]:
+        head += group[2]
+    # Only "+", 00, 86, a trunk 0, a mobile's 1[3-9], 400 or 800 begin a long number; other
+    # digits can only be a short one, which keeps a long run of stray digits cheap.
+    limit = _MAX_DIGITS if plus_at >= 0 or _LONG_START.match(head) else 6
+    prefixes: list[str] = []
+    digits = ""
+    for group in groups[i : i + limit]:
+        digits += group[2]
+        if len(digits) > limit:
+            break
+        prefixes.append(digits)
+    labelled: bool | None = None
+    if limit == 6 and not _labelled(folded, start):  # short only, and no label: listed ones
+        labelled = False
+        if not any(p in known for p in prefixes):
+            return None
+    for count in range(len(prefixes), 0, -1):
+        digits = prefixes[count - 1]
+        shape = _shape(digits, groups[i][2], count, plus_at >= 0)
+        if shape is None:
+            continue
+        value, short = shape
+        if short and digits not in known:
+            if labelled is None:
+                labelled = _labelled(folded, start)
+            if not labelled:
+                continue
+        phone = _phone(folded, start, groups[i + count - 1][1], value, short, known)
+        if phone is not None:
+            return phone, i + count
+    # Digits right after a phone label are a contact even when no such number exists: "致电
+    # 0095588" adds digits to an official number to spoof caller ID, and check() says so.
+    first = groups[i]
+    if (
+        5 <= len(first[2]) <= 15
+        and (labelled if labelled is not None else _labelled(folded, start))
+        and not _blocked(folded, start, first[1], len(first[2]) <= 6)
+    ):
+        return (start, first[1], ("+" if plus_at >= 0 else "") + first[2]), i + 1
+    return None
+
+
+def _shape(digits: str, first: str, count: int, plus: bool) -> tuple[str, bool] | None:
+    """``(value, short)`` when ``digits`` (``count`` groups, the first ``first``) have the shape
+    of a phone number; None otherwise. Cheap: no context, no libphonenumber."""
+    if len(digits) < 3:
+        return None
+    # "+86", "0086", "86-138…" or "8613800138000": the country code, with or without "+".
+    if (
+        plus
+        or digits.startswith("00")
+        or (first == "86" and count > 1)
+        or (len(digits) == 13 and digits.startswith("861"))
+    ):
+        body = digits[2:] if digits.startswith("00") else digits
+        if body.startswith("86"):
+            body = "86" + body[2:].lstrip("0")  # "+86 (0)10 …": the trunk zero is not dialled
+        return "+" + body, False
+    if len(digits) <= 6:
+        return digits, True
+    return (digits, False) if _LONG.match(digits) else None
+
+
+def _phone(
+    folded: str, start: int, end: int, value: str, short: bool, known: frozenset[str]
+) -> tuple[int, int, str] | None:
+    """The phone at ``[start, end)`` with its span completed, unless its context or
+    libphonenumber says it is none."""
+    if _blocked(folded, start, end, short) or _IPV4.match(folded, start, end):
+        return None
+    parsed = _parse(value, known)
+    # Bare digits must be what their length says: a short number a service line, a long one not.
+    if parsed is None or (value[0] != "+" and parsed.is_short is not short):
+        return None
+    span = folded[start:end]
+    if start and folded[start - 1] == "(" and span.count(")") > span.count("("):
+        start -= 1  # "(021)61234567": the bracket opened before the first digit
+    while end < len(folded) and folded[end] in "\ufe0f\u20e3":
+        end += 1  # the keycap marks of a last digit written as 0️⃣
+    return start, end, value
+
+
+def _labelled(folded: str, start: int, label: re.Pattern[str] = _PHONE_LABEL) -> bool:
+    """True when ``label`` (a :func:`_label_before` expression) ends right before ``start``."""
+    return label.match(folded[max(0, start - 24) : start].lower()[::-1]) is not None
+
+
+def _blocked(folded: str, start: int, end: int, short: bool) -> bool:
+    """True when the context says the digits at ``[start, end)`` are not a phone number."""
+    before = folded[start - 1] if start else ""
+    after = folded[end] if end < len(folded) else ""
+    if after.isascii() and (after.isalpha() or after == "_"):
+        return True  # 123abc, 12345_x: part of a code or a name
+    if before.isascii() and (before.isalpha() or before == "_") and not _labelled(folded, start):
+        return True  # SF1234567890123, v1.2.3, order_12345 (but tel13800138000 is a phone)
+    # Glued by number punctuation to more digits: a time, an amount, a decimal, a version.
+    glue = ".:,-/" if short else ".:,"
+    if before and before in glue and start >= 2 and folded[start - 2].isdigit():
+        return True
+    if after and after in glue and end + 1 < len(folded) and folded[end + 1].isdigit():
+        return True
+    previous = folded[max(0, start - 2) : start].strip()
+    if previous[-1:] in _CURRENCY or previous[-1:] == "第":
+        return True  # ¥199, $45, 第12345期
+    if _UNIT.match(folded, end):
+        return True
+    return _labelled(folded, start, _NOT_PHONE_LABEL)
+
+
+@lru_cache(maxsize=4096)
+def _parse(value: str, known: frozenset[str]) -> ParsedPhone | None:
+    try:
+        return parse_folded_phone(value, "CN", known)
+    except InvalidPhone:
+        return None
