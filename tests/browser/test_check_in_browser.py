@@ -15,10 +15,14 @@ SAFE = re.compile(r"\brisk-safe\b")
 
 
 def check_in_form(page: Page, value: str) -> None:
-    """Type ``value`` into the check box and press the Check button, as a person would."""
-    page.locator("form.check input[name=q]").fill(value)
+    """Type ``value`` into the check box and press the Check button, as a person would.
+
+    The box posts to /scan, which sends a single value on to its shareable /check page.
+    """
+    page.locator("form.check [name=text]").fill(value)
     page.locator("form.check button[type=submit]").click()
-    page.wait_for_url("**/check?*")
+    # "**": the value stays readable in the address, slashes included (/check?q=https://…).
+    page.wait_for_url("**/check?**")
 
 
 def test_official_number_is_called_official_with_the_bank_named(page: Page, tmp_path: Path) -> None:
@@ -82,7 +86,7 @@ def test_phone_width_page_has_box_and_button_and_no_sideways_scroll(
     try:
         page = context.new_page()
         page.goto(path)
-        box = page.locator("form.check input[name=q]")
+        box = page.locator("form.check [name=text]")
         button = page.locator("form.check button[type=submit]")
         expect(box).to_be_visible()
         expect(button).to_be_visible()

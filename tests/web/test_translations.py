@@ -105,6 +105,7 @@ def test_accept_language_picks_the_language(
     "path",
     [
         "/",
+        "/scan",  # the box for a whole message
         "/check?q=",  # the "please enter" problem
         "/check?q=4008208820",  # unverified, with the directory hint
         "/check?q=https://icbc.com.cn@evil.top/",  # impersonation, with official channels

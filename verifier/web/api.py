@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (CONTRACT.md): checks, platforms, health."""
+"""The JSON API under /api/v1 (CONTRACT.md): checks, message scans, platforms, health."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from verifier.core.check import KINDS, check
 from verifier.core.index import Platform
+from verifier.core.scan import MAX_SCAN_LENGTH, scan
 from verifier.core.verdict import Verdict
 from verifier.web.errors import ApiError
 from verifier.web.extensions import current_index, store
@@ -24,7 +25,9 @@ MAX_VALUE_CHARS = 10_000
 _REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
-def _text_field(body: dict[str, Any], key: str, *, required: bool = False) -> str | None:
+def _text_field(
+    body: dict[str, Any], key: str, *, required: bool = False, limit: int = MAX_VALUE_CHARS
+) -> str | None:
     value = body.get(key)
     if value is None:
         if required:
@@ -32,8 +35,8 @@ def _text_field(body: dict[str, Any], key: str, *, required: bool = False) -> st
         return None
     if not isinstance(value, str):
         raise ApiError(400, "bad_field", f"'{key}' must be a string")
-    if len(value) > MAX_VALUE_CHARS:
-        raise ApiError(413, "too_large", f"'{key}' is longer than {MAX_VALUE_CHARS} characters")
+    if len(value) > limit:
+        raise ApiError(413, "too_large", f"'{key}' is longer than {limit} characters")
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -132,6 +135,17 @@ def check_batch():  # type: ignore[no-untyped-def]
         assert value is not None  # noqa: S101 -- required above
         results.append(_check(value, options).to_dict())
     return jsonify({"results": results})
+
+
+@bp.post("/scan")
+def scan_post():  # type: ignore[no-untyped-def]
+    """Scan a whole message: every contact in it, whom it claims to be, and the overall risk."""
+    body = _json_body()
+    text = _text_field(body, "text", required=True, limit=MAX_SCAN_LENGTH)
+    assert text is not None  # noqa: S101 -- required above
+    region = _options(None, _text_field(body, "region"), None)["region"]
+    result = scan(text, current_index(), region=region, lang=current_language())
+    return jsonify(result.to_dict())
 
 
 def platform_dict(platform: Platform, lang: str, *, with_channels: bool) -> dict[str, Any]:

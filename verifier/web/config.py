@@ -57,6 +57,10 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = production
+    # A form's CSRF token stays good for the browser session rather than Flask-WTF's hour: people
+    # leave the page open and paste a message later, and a refused form would lose what they
+    # pasted. The token still proves the form came from one of our pages.
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     # Checks are small; a batch of 1000 values fits easily. Anything bigger is refused with 413.
     config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     config["JSON_SORT_KEYS"] = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 __all__ = ["ApiError", "init_app", "json_error"]
@@ -48,7 +49,11 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         if _wants_json():
             return json_error(status, _CODES.get(status, "error"), error.description or error.name)
-        return render_template("pages/error.html", status=status, error=error), status
+        # A refused CSRF token gets its own words: the person only has to reload and resend.
+        expired_form = isinstance(error, CSRFError)
+        return render_template(
+            "pages/error.html", status=status, error=error, expired_form=expired_form
+        ), status
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Per-application services: the database session factory and the shared registry index."""
+"""Per-application services: the database session factory, the shared registry index, CSRF."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,7 +17,11 @@ from registry.store import RegistryStore
 from verifier.core.index import RegistryIndex
 from verifier.core.lookalike import lookalike_index
 
-__all__ = ["IndexHolder", "current_index", "init_app", "store"]
+__all__ = ["IndexHolder", "csrf", "current_index", "init_app", "store"]
+
+#: Every form POST must carry the token of a page this site served (the JSON API is exempted
+#: where its blueprint is registered: programs send JSON, which no cross-site form can).
+csrf = CSRFProtect()
 
 
 class IndexHolder:
@@ -58,7 +63,7 @@ class IndexHolder:
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine, run first-start set-up, and register the per-request session."""
+    """Create the engine, run first-start set-up, register the per-request session and CSRF."""
     engine: Engine = make_engine(app.config["VERIFIER_DATABASE_URL"])
     if app.config["VERIFIER_SETUP_ON_START"]:
         ensure_ready(engine)
@@ -69,6 +74,7 @@ def init_app(app: Flask) -> None:
         sessions, app.config["VERIFIER_INDEX_REFRESH_SECONDS"]
     )
     app.teardown_appcontext(_close_session)
+    csrf.init_app(app)
 
 
 def _close_session(_exc: BaseException | None) -> None:

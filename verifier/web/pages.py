@@ -1,12 +1,14 @@
-"""Public pages: the check box, shareable verdict pages, the platform directory, about."""
+"""Public pages: the check box, shareable verdict pages, message scans, the directory, about."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from verifier.core.check import check
+from verifier.core.check import check, detect_kind
 from verifier.core.normalize import fold
+from verifier.core.scan import MAX_SCAN_LENGTH, scan
 from verifier.web.extensions import current_index, store
+from verifier.web.highlight import segments
 from verifier.web.i18n import current_language
 
 __all__ = ["bp"]
@@ -19,8 +21,8 @@ MAX_QUERY_CHARS = 2000
 
 @bp.get("/")
 def home():  # type: ignore[no-untyped-def]
-    """The home page: one box."""
-    return render_template("pages/home.html", q="")
+    """The home page: one box, for a single value or a whole message."""
+    return render_template("pages/home.html", text="")
 
 
 @bp.get("/check")
@@ -28,20 +30,98 @@ def check_page():  # type: ignore[no-untyped-def]
     """The verdict for ``q``, at a link people can share."""
     query = request.args.get("q", "")
     if not fold(query):  # blank, or only invisible characters
-        return render_template("pages/home.html", q="", problem="empty"), 400
+        return render_template("pages/home.html", text="", problem="empty"), 400
     if len(query) > MAX_QUERY_CHARS:
-        return render_template("pages/home.html", q="", problem="too_long"), 400
+        return render_template("pages/home.html", text="", problem="too_long"), 400
     index = current_index()
+    # The platform a scanned message presented the value as, so that a finding's own page says
+    # what the scan said. A slug the registry does not know is ignored, not an error.
+    claimed = request.args.get("claimed") or None
+    if claimed is not None and index.platform(claimed) is None:
+        claimed = None
     verdict = check(
-        query, index, region=current_app.config["VERIFIER_DEFAULT_REGION"], lang=current_language()
+        query,
+        index,
+        region=current_app.config["VERIFIER_DEFAULT_REGION"],
+        claimed=claimed,
+        lang=current_language(),
     )
     shown = verdict.impersonates or verdict.platform
     return render_template(
         "pages/check.html",
         q=query,
+        text=query,
+        claimed=claimed,
         verdict=verdict,
         shown_platform=index.platform(shown.slug) if shown else None,
     )
+
+
+@bp.get("/scan")
+def scan_form():  # type: ignore[no-untyped-def]
+    """The box to paste a whole message into."""
+    return render_template("pages/scan.html", text="")
+
+
+@bp.post("/scan")
+def scan_page():  # type: ignore[no-untyped-def]
+    """Every contact in a pasted message, marked in place, with the message's overall risk."""
+    # Browsers send a textarea's line breaks as CRLF; count and show them as the person typed.
+    text = request.form.get("text", "").replace("\r\n", "\n")
+    if not _is_text(text):
+        return render_template("pages/scan.html", text="", problem="not_text"), 400
+    if len(text) > MAX_SCAN_LENGTH:
+        # The text stays in the box, so the person can cut it down to the part that matters.
+        return render_template("pages/scan.html", text=text, problem="too_long"), 413
+    if not fold(text):  # blank, or only invisible characters
+        return render_template("pages/scan.html", text="", problem="empty"), 400
+    single = _single_value(text)
+    if single is not None:
+        # One number or link: its verdict page, at an address people can share.
+        return redirect(url_for("pages.check_page", q=single), 303)
+    result = scan(
+        text,
+        current_index(),
+        region=current_app.config["VERIFIER_DEFAULT_REGION"],
+        lang=current_language(),
+    )
+    return render_template(
+        "pages/scan.html",
+        text=text,
+        result=result,
+        segments=segments(text, result.findings, result.mentions, result.patterns),
+    )
+
+
+def _is_text(text: str) -> bool:
+    """False for a lone surrogate: not text, and it cannot be encoded to answer with.
+
+    A browser's form post cannot carry one (invalid UTF-8 arrives as U+FFFD or as its %-escapes),
+    but the page must not fail if another client manages it.
+    """
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _single_value(text: str) -> str | None:
+    """The value itself, when ``text`` is one phone number, link or address and nothing else.
+
+    One word that reads as a value, or one line that reads as a phone number ("+86 400 820 8820"
+    is one value even with its spaces).
+    """
+    value = text.strip()
+    # splitlines, not "\n": a phone number's spaces may be any white space, line breaks too.
+    if len(value) > MAX_QUERY_CHARS or len(value.splitlines()) != 1:
+        return None
+    kind = detect_kind(value)
+    if kind == "phone" or (kind is not None and not any(c.isspace() for c in value)):
+        return value
+    return None
 
 
 @bp.get("/platforms")
@@ -76,4 +156,10 @@ def inject_language() -> dict[str, object]:
         switch = url_for(endpoint, **args)
     except Exception:
         switch = url_for("pages.home", lang=other)
-    return {"lang": lang, "other_lang": other, "lang_switch_url": switch}
+    return {
+        "lang": lang,
+        "other_lang": other,
+        "lang_switch_url": switch,
+        # "100 000": a space between thousands reads in both languages, unlike "," in Chinese.
+        "max_scan_length": f"{MAX_SCAN_LENGTH:,}".replace(",", "\u00a0"),
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -27,6 +29,9 @@ class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type 
 
 def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4) -> None:
     """Serve on ``host:port`` with ``workers`` processes of ``threads`` threads each."""
+    # Every worker builds its own app; without a configured key each would invent its own, and a
+    # form's CSRF token signed by one worker would be refused by the next. One key per server.
+    os.environ.setdefault("VERIFIER_SECRET_KEY", secrets.token_hex(32))
     _Server(
         {
             "bind": f"{host}:{port}",
