@@ -558,3 +558,77 @@ def test_console_script_usage_error(bundled_db: str) -> None:
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1
     assert done.stdout == ""
+
+
+# --- scan ----------------------------------------------------------------------------------------
+
+ACCEPTANCE_FAKE = "拼多多官方客服电话 400-882-0000，退款请加QQ 123456789，或访问 pinduoduo-kefu.com"
+ACCEPTANCE_REAL = "工商银行官方客服电话 95588，详情请访问 https://www.icbc.com.cn"
+
+
+def test_scan_json_flags_the_fake_pinduoduo_message(runner: CliRunner, bundled_db: str) -> None:
+    """Issue 4's acceptance, on the bundled registry."""
+    result = run(runner, "scan", "--json", input=ACCEPTANCE_FAKE)
+    assert result.exit_code == 0, result.stderr
+    scan = json.loads(result.stdout)
+    assert scan["risk"] == "danger"
+    findings = {f["text"]: f for f in scan["findings"]}
+    assert list(findings) == ["400-882-0000", "123456789", "pinduoduo-kefu.com"]
+    for finding in scan["findings"]:
+        assert ACCEPTANCE_FAKE[finding["start"] : finding["end"]] == finding["text"]
+    phone = findings["400-882-0000"]
+    assert phone["claimed_platform"] == "pinduoduo"
+    assert phone["impersonates"]["slug"] == "pinduoduo"
+    assert phone["verdict"] in ("lookalike", "suspicious")
+    assert findings["123456789"]["kind"] == "handle"
+    assert findings["pinduoduo-kefu.com"]["verdict"] == "lookalike"
+    assert findings["pinduoduo-kefu.com"]["impersonates"]["slug"] == "pinduoduo"
+    assert [(m["text"], m["platform"]["slug"]) for m in scan["mentions"]] == [
+        ("拼多多", "pinduoduo")
+    ]
+    assert "pattern_refund" in [p["code"] for p in scan["patterns"]]
+
+
+def test_scan_json_finds_icbc_official_contacts(
+    runner: CliRunner, bundled_db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "message.txt"
+    path.write_text(ACCEPTANCE_REAL, encoding="utf-8")
+    scan = json.loads(run(runner, "scan", "--json", str(path)).stdout)
+    assert [(f["text"], f["verdict"], f["platform"]["slug"]) for f in scan["findings"]] == [
+        ("95588", "official", "icbc"),
+        ("https://www.icbc.com.cn", "official", "icbc"),
+    ]
+    assert scan["risk"] == "safe"
+
+
+def test_scan_human_readable(runner: CliRunner, small_db: str) -> None:
+    result = run(runner, "scan", "--lang", "en", input="工行客服 95588\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("risk: safe\n")
+    assert "95588: OFFICIAL" in result.stdout
+
+
+def test_scan_of_an_over_long_text_is_a_usage_error(runner: CliRunner, small_db: str) -> None:
+    line = assert_usage_error(run(runner, "scan", "--json", input="今" * 100_001))
+    assert "100000" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "content"),
+    [
+        (("scan", "missing.txt"), None),  # no such file
+        (("scan", "binary.bin"), b"\xff\xfe\x00\x81 not utf-8"),  # not UTF-8 text
+    ],
+)
+def test_scan_unreadable_input_is_a_usage_error(
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    content: bytes | None,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if content is not None:
+        (tmp_path / args[-1]).write_bytes(content)
+    assert_usage_error(run(runner, *args))

@@ -1,4 +1,4 @@
-"""The ``verifier`` command (CONTRACT.md): serve, check, registry import/export/stats, db upgrade.
+"""The ``verifier`` command (CONTRACT.md): serve, check, scan, registry, db upgrade.
 
 Every failure a user can cause ends in one line on standard error and exit status 2; no Python
 traceback reaches a user.
@@ -154,6 +154,60 @@ def _human(v: dict[str, Any]) -> str:
             for c in v["official_channels"]
         ]
     return "\n".join(lines)
+
+
+def _read_text(path: str) -> str:
+    """The whole of ``path`` (``-`` for standard input) as UTF-8 text, or a one-line failure."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read()
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(f"{'standard input' if path == '-' else path} is not UTF-8 text")
+
+
+@main.command(name="scan")
+@click.option("--json", "as_json", is_flag=True, help="Print the scan object as JSON.")
+@click.option("--region", default=None, help="Region for numbers without a country code.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of reasons.")
+@click.argument("path", default="-", metavar="[PATH|-]")
+def scan_command(as_json: bool, region: str | None, lang: str | None, path: str) -> None:
+    """Scan a whole message or page (a file, or standard input) for numbers and links."""
+    import phonenumbers
+
+    from registry.store import RegistryStore
+    from verifier.core.scan import MAX_SCAN_LENGTH, scan
+    from verifier.web.extensions import app_session
+
+    text = _read_text(path)
+    if len(text) > MAX_SCAN_LENGTH:
+        _fail(f"the text has {len(text)} characters; at most {MAX_SCAN_LENGTH} can be scanned")
+    app = _app()
+    region = (region or app.config["VERIFIER_DEFAULT_REGION"]).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        _fail(f"unknown region {region!r}: use a two-letter code such as CN")
+    lang = lang or ("en" if os.environ.get("LANG", "").startswith("en") else "zh")
+    with app_session(app) as session:
+        index = RegistryStore(session).build_index()
+    result = scan(text, index, region=region, lang=lang).to_dict()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"risk: {result['risk']}")
+    for m in result["mentions"]:
+        click.echo(f"mentions {m['platform']['name']} [{m['platform']['slug']}] at {m['start']}")
+    for p in result["patterns"]:
+        click.echo(f"pattern: {p['message']} [{p['code']}]")
+    for f in result["findings"]:
+        claim = f" (presented as {f['claimed_platform']})" if f["claimed_platform"] else ""
+        click.echo(f"[{f['start']}:{f['end']}] {f['text']}{claim}")
+        click.echo("  " + _human(f).replace("\n", "\n  "))
 
 
 @main.group()
