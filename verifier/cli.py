@@ -201,7 +201,10 @@ def scan_command(as_json: bool, region: str | None, lang: str | None, path: str)
         return
     click.echo(f"risk: {result['risk']}")
     for m in result["mentions"]:
-        click.echo(f"mentions {m['platform']['name']} [{m['platform']['slug']}] at {m['start']}")
+        platform = m["platform"]
+        click.echo(
+            f"[{m['start']}:{m['end']}] {m['text']}: names {platform['name']} [{platform['slug']}]"
+        )
     for p in result["patterns"]:
         click.echo(f"pattern: {p['message']} [{p['code']}]")
     for f in result["findings"]:

@@ -59,7 +59,8 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n\r]|\.(?=\s)")
 # Breaks between clauses of one sentence: a claim may cross them, at a cost.
 _CLAUSE_BREAK = re.compile(r"[，,、]")
 # An SMS signature: 【拼多多】 or [Pinduoduo] at the start or the end of the text.
-_SIGNATURE = re.compile(r"^\s*[【\[]([^】\]\n]{1,30})[】\]]|[【\[]([^】\]\n]{1,30})[】\]]\s*$")
+_SIGNATURE_START = re.compile(r"\s*[【\[]([^】\]\n]{1,30})[】\]]")
+_SIGNATURE_END = re.compile(r"[【\[]([^】\]\n]{1,30})[】\]]\s*$")
 
 # Distance penalties, in characters, for the nearest-mention rule.
 _AFTER_CONTACT = 10
@@ -103,12 +104,8 @@ def attribute(
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """The sentences and lines of ``text`` as ``(start, end)``, in order, covering all of it."""
-    bounds, start = [], 0
-    for end in _SENTENCE_END.finditer(text):
-        bounds.append((start, end.end()))
-        start = end.end()
-    bounds.append((start, len(text)))
-    return bounds
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return list(zip([0, *ends], [*ends, len(text)], strict=True))
 
 
 def _nearest(text: str, contact: Contact, mentions: Sequence[Mention]) -> str | None:
@@ -129,9 +126,14 @@ def _nearest(text: str, contact: Contact, mentions: Sequence[Mention]) -> str | 
 
 
 def _signature(text: str, mentions: Sequence[Mention]) -> str | None:
-    for match in _SIGNATURE.finditer(text):
-        group = 1 if match.group(1) is not None else 2
-        lo, hi = match.span(group)
+    """The platform named in an SMS signature at the start or the end of ``text``."""
+    for match in (
+        _SIGNATURE_START.match(text),
+        _SIGNATURE_END.search(text, max(0, len(text) - 64)),
+    ):
+        if match is None:
+            continue
+        lo, hi = match.span(1)
         for m in mentions:
             if lo <= m.start and m.end <= hi:
                 return m.platform.slug

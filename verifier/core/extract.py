@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from verifier.core.link import InvalidLink, normalize_host
-from verifier.core.normalize import fold_with_offsets, span_in_original
+from verifier.core.normalize import Folded, fold_with_offsets, span_in_original
 from verifier.core.numerals import find_phone_numbers
 from verifier.core.suffixes import split_host
 
@@ -115,13 +115,16 @@ _HANDLE = re.compile(
 )
 
 
-def extract_contacts(text: str, known_phones: frozenset[str] = frozenset()) -> tuple[Contact, ...]:
+def extract_contacts(
+    text: str, known_phones: frozenset[str] = frozenset(), *, prefolded: Folded | None = None
+) -> tuple[Contact, ...]:
     """Every contact in ``text``, sorted by start, never overlapping.
 
     Args:
         text: a message, chat or page as the person received it.
         known_phones: the phone values the registry lists (``RegistryIndex.known_phones``): a
             listed short number counts even without a phone label before it.
+        prefolded: ``fold_with_offsets(text)`` when the caller has it already.
 
     Never raises for any string input.
 
@@ -130,7 +133,7 @@ def extract_contacts(text: str, known_phones: frozenset[str] = frozenset()) -> t
     >>> [(c.kind, c.value) for c in extract_contacts("登录 icbc[.]com[.]cn 或加微信 pdd_kefu01")]
     [('url', 'icbc.com.cn'), ('handle', 'pdd_kefu01')]
     """
-    folded, origin = fold_with_offsets(text)
+    folded, origin = prefolded or fold_with_offsets(text)
     found: list[tuple[int, int, int, int, str, str, str]] = []
     for start, end, kind, value, label in _candidates(text, folded, origin, known_phones):
         first, last = span_in_original(origin, start, end)

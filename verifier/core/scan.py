@@ -135,9 +135,15 @@ def scan(text: str, index: RegistryIndex, *, region: str = "CN", lang: str = "zh
     """
     lang = "en" if lang == "en" else "zh"
     text = text[:MAX_SCAN_LENGTH]
-    contacts = extract_contacts(text, index.known_phones)
-    # Mentions and patterns search the same folded, lower-cased text: fold it once.
-    folded = fold_with_offsets(text, lower=True)
+    folded = fold_with_offsets(text)
+    contacts = extract_contacts(text, index.known_phones, prefolded=folded)
+    # Mentions and patterns search the folded text lower-cased. Lower-casing the whole string
+    # keeps the offsets unless a character lower-cases to several ("İ"); then fold again.
+    lowered = folded[0].lower()
+    if len(lowered) == len(folded[0]):
+        folded = (lowered, folded[1])
+    else:
+        folded = fold_with_offsets(text, lower=True)
     mentions = _outside(find_mentions(text, index, prefolded=folded), contacts)
     claims = attribute(text, contacts, mentions)
     # An article repeats its numbers; each (contact, claim) is judged once per scan.
