@@ -211,6 +211,12 @@ LOOKALIKES = [
     (CHINESE_ALIPAY_KEFU_PUNYCODE, "lookalike_brand_with_words", "alipay", "alipay.com"),
     # A Chinese alias (工行 for ICBC) with "customer service" in Chinese.
     ("工行客服.com", "lookalike_brand_with_words", "icbc", "icbc.com.cn"),
+    # Phishing words beyond customer service: notices, alerts, unlocking an account.
+    ("icbc-notice.top", "lookalike_brand_with_words", "icbc", "icbc.com.cn"),
+    ("appleid-unlock.top", "lookalike_brand_with_words", "apple", "apple.com"),
+    # Two tricks at once: the brand in look-alike letters, joined with a service word.
+    ("taoba0-kefu.com", "lookalike_ascii_lookalike", "taobao", "taobao.com"),
+    ("a1ipay-refund.cn", "lookalike_ascii_lookalike", "alipay", "alipay.com"),
     # A free-hosting site (a private suffix) carrying the brand in its name...
     ("alipay-refund.github.io", "lookalike_free_hosting", "alipay", "alipay.com"),
     # ...or in the path of an innocuous-looking one.
@@ -566,6 +572,10 @@ def test_a_review_does_not_cover_a_longer_host_it_only_starts(index: RegistryInd
         "apply.com",
         # Another ordinary word one letter from "apple" (p→m), by no known trick.
         "ample.com",
+        # A look-alike spelling joined with an ordinary word, no bait: not enough evidence.
+        "taoba0-blog.com",
+        # A bait word alone names no brand.
+        "notice-board.com",
     ],
 )
 def test_unrelated_names_are_not_lookalikes(index: RegistryIndex, value: str) -> None:

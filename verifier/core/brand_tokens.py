@@ -21,12 +21,14 @@ from verifier.core.brands import (
     official_domain,
     pick,
 )
+from verifier.core.confusables import is_mixed_script, skeleton
 from verifier.core.link import ParsedLink
 
 __all__ = [
     "SERVICE_WORDS",
     "brand_in_subdomain",
     "brand_with_words",
+    "disguised_brand_with_words",
     "embedded_domain",
     "free_hosting",
     "strong_enough",
@@ -39,6 +41,8 @@ SERVICE_WORDS = frozenset(
     refund refunds tuikuan tk claim lipei compensation pay payment payments bank banking
     login signin logon verify verification secure security safe account accounts auth update
     online official guanfang gf app download vip wallet card credit loan fund
+    notice notify alert unlock unblock locked suspend suspended limited confirm validate
+    activate reset recover recovery
     """.split()
 )
 #: Leftovers of a dropped dot: ``alipaycom.com``, ``icbccomcn.cn``.
@@ -143,6 +147,33 @@ def brand_with_words(
                     official_domain(brand),
                     added,
                 )
+    return None
+
+
+def disguised_brand_with_words(
+    label: str, link: ParsedLink, index: LookalikeIndex
+) -> Lookalike | None:
+    """``paypa1-support.com``, ``a1ipay-refund.cn``: a brand spelt with look-alike characters
+    and joined with a service word, two tricks at once. The part must read exactly as a brand
+    of five letters or more, and another part must be bait."""
+    if "-" not in label:
+        return None
+    parts = label.split("-")
+    words = _words(link.host) | _words(link.normalized.partition(link.host)[2])
+    for position, part in enumerate(parts):
+        if len(part) < STRONG_TOKEN_LENGTH or part in index.by_label:
+            continue  # short parts match too much; a plain brand is brand_with_words' case
+        found = index.by_skeleton.get(skeleton(part))
+        if not found:
+            continue
+        others = set(parts[:position] + parts[position + 1 :])
+        if not (others & SERVICE_WORDS or words & SERVICE_WORDS - {part}):
+            continue
+        brand = pick(found)
+        code = "lookalike_ascii_lookalike" if part.isascii() else "lookalike_homoglyph"
+        return Lookalike(
+            brand.platform, code, brand.token, official_domain(brand), part, is_mixed_script(part)
+        )
     return None
 
 

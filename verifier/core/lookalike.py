@@ -24,6 +24,7 @@ from __future__ import annotations
 from verifier.core.brand_tokens import (
     brand_in_subdomain,
     brand_with_words,
+    disguised_brand_with_words,
     embedded_domain,
     free_hosting,
 )
@@ -85,6 +86,9 @@ def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
         or _typo(label, shown, suffix, index)
         or _loose(shown, suffix, index)
     )
+    if found is not None:
+        return found
+    found = disguised_brand_with_words(label, link, index)
     if found is not None:
         return found
     if shown.isascii() and next(index.automaton.iter(link.host), None) is None:
