@@ -19,7 +19,7 @@ Anything else has no claim, and is judged on its own.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from verifier.core.extract import Contact
@@ -56,6 +56,8 @@ _SERVICE = re.compile("|".join(map(re.escape, SERVICE_WORDS)), re.IGNORECASE)
 
 # Ends of a sentence or line: a claim does not cross them.
 _SENTENCE_END = re.compile(r"[。！？!?；;\n\r]|\.(?=\s)")
+# The same ends, found in the text reversed.
+_SENTENCE_END_BACKWARDS = re.compile(r"[。！？!?；;\n\r]|(?<=\s)\.")
 # Breaks between clauses of one sentence: a claim may cross them, at a cost.
 _CLAUSE_BREAK = re.compile(r"[，,、]")
 # An SMS signature: 【拼多多】 or [Pinduoduo] at the start or the end of the text.
@@ -82,15 +84,14 @@ def attribute(
     """
     if not contacts:
         return ()
-    sentences = _sentence_bounds(text)
-    sentence_starts = [lo for lo, _ in sentences]
+    backwards = text[::-1]
     mention_starts = [m.start for m in mentions]  # mentions are sorted by start
     signature = _signature(text, mentions)
     only = {m.platform.slug for m in mentions}
     sole = next(iter(only)) if len(only) == 1 else None
     claims: list[str | None] = []
     for contact in contacts:
-        lo, hi = sentences[bisect_right(sentence_starts, contact.start) - 1]
+        lo, hi = _sentence_around(text, backwards, contact.start)
         first, last = bisect_left(mention_starts, lo), bisect_left(mention_starts, hi)
         nearby = [m for m in mentions[first:last] if m.end <= hi]
         claim = _nearest(text, contact, nearby) if nearby else None
@@ -102,10 +103,21 @@ def attribute(
     return tuple(claims)
 
 
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """The sentences and lines of ``text`` as ``(start, end)``, in order, covering all of it."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    return list(zip([0, *ends], [*ends, len(text)], strict=True))
+def _sentence_around(text: str, backwards: str, at: int) -> tuple[int, int]:
+    """The sentence or line of ``text`` holding position ``at``, as ``(start, end)``; an end
+    of sentence belongs to the sentence it ends. ``backwards`` is ``text`` reversed.
+
+    Sentence ends are searched from the contact outwards, not listed for the whole text: a
+    page has thousands of them and a few contacts.
+    """
+    after = _SENTENCE_END.search(text, at)
+    # The last end before ``at`` is the first one at or after len(text) - at in the reversed
+    # text (lookbehinds see before the position searched from).
+    before = _SENTENCE_END_BACKWARDS.search(backwards, len(text) - at)
+    return (
+        0 if before is None else len(text) - before.start(),
+        len(text) if after is None else after.end(),
+    )
 
 
 def _nearest(text: str, contact: Contact, mentions: Sequence[Mention]) -> str | None:

@@ -113,7 +113,7 @@ def find_mentions(
     if not text or len(automaton) == 0:
         return ()
     folded, origin = prefolded or fold_with_offsets(text, lower=True)
-    folded, origin = _collapse_whitespace(folded, origin)
+    folded, origin = _collapse_whitespace(folded, origin, _spanned_runs(index))
     candidates: list[tuple[int, int, Platform]] = []
     for last, (name, owners) in automaton.iter(folded):
         end = last + 1
@@ -141,6 +141,35 @@ def find_mentions(
 def _automaton(index: RegistryIndex) -> ahocorasick.Automaton:
     """The automaton over every countable name of ``index``, built once per snapshot."""
     return index.memo(("mentions",), lambda: _build_automaton(index.platforms))
+
+
+def _spanned_runs(index: RegistryIndex) -> re.Pattern[str] | None:
+    """Runs of odd white space (as :data:`_ODD_SPACE` finds them) that a name of ``index``
+    could span, each found with the character before it; None when no name has a space.
+
+    A name holds white space only as single spaces between two other characters. A run
+    between characters that come before and after no space of any name (a line break after
+    "。") is no part of any match, collapsed or not: only the others need collapsing. Starting
+    from the character before the run keeps the search on a plain class, which the engine
+    skips through at C speed.
+    """
+
+    def compute() -> re.Pattern[str] | None:
+        pairs = [
+            (key[at - 1], key[at + 1])
+            for key, _ in _automaton(index).values()
+            for at, char in enumerate(key)
+            if char == " "
+        ]
+        if not pairs:
+            return None
+        before = "".join(re.escape(c) for c in sorted({b for b, _ in pairs}))
+        after = "".join(re.escape(c) for c in sorted({a for _, a in pairs}))
+        # The runs are maximal (neither the character before nor the one after is white
+        # space), so this finds exactly the runs of _ODD_SPACE that sit between the two.
+        return re.compile(rf"[{before}](?:{_ODD_SPACE.pattern})(?=[{after}])")
+
+    return index.memo(("mentions", "spanned runs"), compute)
 
 
 def _build_automaton(platforms: Iterable[Platform]) -> ahocorasick.Automaton:
@@ -206,19 +235,23 @@ def _countable(key: str) -> bool:
     return not (key.isascii() and len(key) <= 2)
 
 
-def _collapse_whitespace(folded: str, origin: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
-    """``folded`` with every run of white space made one space, and its origin table."""
-    if _ODD_SPACE.search(folded) is None:
+def _collapse_whitespace(
+    folded: str, origin: tuple[int, ...], spanned: re.Pattern[str] | None
+) -> tuple[str, tuple[int, ...]]:
+    """``folded`` with every run of white space that a name could span (``spanned``, from
+    :func:`_spanned_runs`) made one space, and its origin table. Most texts need no copy."""
+    runs = [] if spanned is None else [(m.start() + 1, m.end()) for m in spanned.finditer(folded)]
+    if not runs:
         return folded, origin
     parts: list[str] = []
     offsets: list[int] = []
     last = 0
-    for match in _ODD_SPACE.finditer(folded):
-        parts.append(folded[last : match.start()])
-        offsets.extend(origin[last : match.start()])
+    for start, end in runs:
+        parts.append(folded[last:start])
+        offsets.extend(origin[last:start])
         parts.append(" ")
-        offsets.append(origin[match.start()])
-        last = match.end()
+        offsets.append(origin[start])
+        last = end
     parts.append(folded[last:])
     offsets.extend(origin[last:])
     return "".join(parts), tuple(offsets)

@@ -59,6 +59,12 @@ def has_control_characters(value: str) -> bool:
     return _CONTROL.search(value) is not None
 
 
+def _fold_char(char: str, lower: bool) -> str:
+    """One character folded as :func:`fold_with_offsets` folds it (nothing stripped)."""
+    out = unicodedata.normalize("NFKC", char).translate(_TRANSLATION)
+    return out.lower() if lower else out
+
+
 class _FoldTable(dict[int, str]):
     """``str.translate`` table folding one character at a time, filled on first sight.
 
@@ -76,9 +82,7 @@ class _FoldTable(dict[int, str]):
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        out = unicodedata.normalize("NFKC", char).translate(_TRANSLATION)
-        if self.lower:
-            out = out.lower()
+        out = _fold_char(char, self.lower)
         if code <= 0xFFFF:
             # irregular first: a thread that finds the character cached must also find this.
             if len(out) != 1:
@@ -93,6 +97,12 @@ Folded = tuple[str, tuple[int, ...]]
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _FOLD_TABLES = {False: _FoldTable(lower=False), True: _FoldTable(lower=True)}
 _IRREGULAR_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+_CHANGING_PATTERNS: dict[bool, re.Pattern[str]] = {}
+# Searches for changing characters before folding falls back to ``str.translate``.
+_MAX_REPLACEMENTS = 64
+# Offsets of texts up to a scan's limit (scan.MAX_SCAN_LENGTH and the final offset) are kept.
+_MAX_KEPT_IDENTITY = 100_001
+_IDENTITY: tuple[int, ...] = ()
 
 
 def fold_with_offsets(text: str, *, lower: bool = False) -> Folded:
@@ -110,23 +120,98 @@ def fold_with_offsets(text: str, *, lower: bool = False) -> Folded:
     ('拨打95588', (0, 1, 3, 4, 5, 6, 7, 8))
     """
     table = _FOLD_TABLES[lower]
-    folded = text.translate(table)
-    # Characters outside the BMP are not cached; the few that fold irregularly are found here.
+    replaced = _replace_folded(text, table)
     irregular = dict(table.irregular)
-    for char in set(_ASTRAL.findall(text)):
+    if replaced is not None:
+        folded, astral = replaced
+    else:
+        folded = text.translate(table)
+        astral = set(_ASTRAL.findall(text))
+    # Characters outside the BMP are not cached; the few that fold irregularly are found here.
+    for char in astral:
         out = table[ord(char)]
         if len(out) != 1:
             irregular[char] = len(out)
     pattern = _irregular_pattern(frozenset(irregular))
+    identity = _identity(len(text) + 1)
+    if pattern.search(text) is None:
+        return folded, identity  # every character folded to one: the common case
     origin: list[int] = []
     last = 0
     for match in pattern.finditer(text):
         position = match.start()
-        origin.extend(range(last, position))
+        origin.extend(identity[last:position])
         origin.extend([position] * irregular[text[position]])
         last = position + 1
-    origin.extend(range(last, len(text) + 1))
+    origin.extend(identity[last:])
     return folded, tuple(origin)
+
+
+def _replace_folded(text: str, table: _FoldTable) -> tuple[str, set[str]] | None:
+    """``text.translate(table)`` and the characters outside the BMP met, or None when the
+    text is better left to ``translate``.
+
+    ``translate`` looks every character up (about 0.1 µs each: most of the cost of folding a
+    100 KB page), though most texts hold only a handful of distinct characters that folding
+    changes (the full-width punctuation of Chinese). Each of those is found by a search for
+    any changing character and replaced everywhere in one C pass. Text with many of them
+    (hostile, or full-width throughout) goes back to ``translate``; so does a character whose
+    folding holds another changing one, which a later replacement would fold twice.
+    """
+    changing = _changing_pattern(table.lower)
+    folded = text
+    astral: set[str] = set()
+    at = 0
+    for _ in range(_MAX_REPLACEMENTS):
+        match = changing.search(folded, at)
+        if match is None:
+            return folded, astral
+        char = match.group()
+        out = table[ord(char)]
+        if ord(char) > 0xFFFF:
+            astral.add(char)
+            if out == char:  # the pattern takes every astral character; most stay
+                at = match.end()
+                continue
+        if changing.search(out) is not None:
+            return None
+        folded = folded.replace(char, out)
+        at = match.start()  # nothing before it changes, and ``out`` holds nothing that does
+    return None
+
+
+def _changing_pattern(lower: bool) -> re.Pattern[str]:
+    """A character class of every BMP character that folding changes, and of every character
+    outside the BMP (not cached, so judged when met). Built on first use: one pass over the
+    BMP, some 30 ms, once per process."""
+    pattern = _CHANGING_PATTERNS.get(lower)
+    if pattern is None:
+        codes = [c for c in range(0x10000) if _fold_char(chr(c), lower) != chr(c)]
+        ranges: list[str] = []
+        first = 0
+        for k, code in enumerate(codes):
+            if k + 1 < len(codes) and codes[k + 1] == code + 1:
+                continue  # inside a range of consecutive code points
+            low, high = codes[first], code
+            ranges.append(re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else ""))
+            first = k + 1
+        body = "".join(ranges)
+        pattern = _CHANGING_PATTERNS[lower] = re.compile(f"[{body}\U00010000-\U0010ffff]")
+    return pattern
+
+
+def _identity(length: int) -> tuple[int, ...]:
+    """``tuple(range(length))``, sliced from a kept one up to scan-sized texts.
+
+    Building the offsets of a 100 KB text means creating 100 000 int objects, a large part of a
+    scan's cost; slicing a kept tuple only copies references to them.
+    """
+    global _IDENTITY
+    if length > len(_IDENTITY):
+        if length > _MAX_KEPT_IDENTITY:
+            return tuple(range(length))
+        _IDENTITY = tuple(range(length))
+    return _IDENTITY[:length]
 
 
 def _irregular_pattern(chars: frozenset[str]) -> re.Pattern[str]:

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from verifier.core.phone import InvalidPhone, ParsedPhone, parse_folded_phone
 
@@ -50,21 +51,37 @@ _DIGIT = rf"[{_DECIMAL}{_CHINESE_DIGITS}]"
 _RUN = re.compile(rf"[+{_DECIMAL}{_CHINESE_DIGITS}](?:{_SEPARATOR}{{0,3}}{_DIGIT}){{2,}}")
 # A group is a stretch of one kind of digit: "13800138000一个" is a number and then a word.
 _GROUP = re.compile(rf"[{_DECIMAL}]+|[{_CHINESE_DIGITS}]+")
+_ASCII_GROUP = re.compile(r"[0-9]+")
 
 
-def _label_before(cjk: str, english: str, suffix: str = "") -> re.Pattern[str]:
-    """An expression for a label that ends right before a number, read backwards.
+class _Label(NamedTuple):
+    """A label that ends right before a number (see :func:`_label_before`)."""
+
+    pattern: re.Pattern[str]
+    #: What a label can end with (lower-cased): its words' last characters and its suffixes'.
+    ends: frozenset[str]
+
+
+# Written between a label and its number: "电话：", "tel. ", "号码为".
+_BETWEEN = ".:#号码为是-"
+
+
+def _label_before(cjk: str, english: str, suffixes: str = "") -> _Label:
+    """A label that ends right before a number, read backwards.
 
     The text before a number is reversed and matched at its start: one attempt, where a
     search for a label anchored at the end would try every position of the window. Words are
     space-separated; an English word must not be the end of a longer word ("spin").
+    ``suffixes`` are words that may follow the label ("order no.").
     """
 
     def words(text: str) -> str:
         return "|".join(re.escape(w[::-1]) for w in sorted(text.split(), key=len, reverse=True))
 
-    between = r"[\s.:#号码为是\-]*"
-    return re.compile(rf"{between}{suffix}(?:(?:{words(english)})(?![a-z])|{words(cjk)})")
+    between = rf"[\s{re.escape(_BETWEEN)}]*"
+    suffix = rf"(?:(?:{words(suffixes)})\s*)?" if suffixes else ""
+    pattern = re.compile(rf"{between}{suffix}(?:(?:{words(english)})(?![a-z])|{words(cjk)})")
+    return _Label(pattern, frozenset(w[-1] for w in f"{cjk} {english} {suffixes}".split()))
 
 
 # Words that announce a phone number: a short number right after them is a service line.
@@ -80,7 +97,7 @@ _NOT_PHONE_LABEL = _label_before(
     "order tracking waybill invoice code otp pin password passcode ref reference serial"
     " version amount price total balance id",
     # "order no.", "tracking number", "order id", "order #"
-    suffix=r"(?:(?:on|rebmun|di|#)\s*)?",
+    suffixes="no number id #",
 )
 # Units after a number make it a quantity, a price or a date: 199元, 3000块, 50%, 2026年.
 _UNIT = re.compile(
@@ -126,8 +143,14 @@ def find_phone_numbers(
     """
     for run in _RUN.finditer(folded):
         offset, written = run.start(), run.group()
-        if written.isascii() and written.isdecimal():  # the common case: one group
-            groups = [(offset, run.end(), written)]
+        if written.isascii():
+            if written.isdecimal():  # the common case: one group
+                groups = [(offset, run.end(), written)]
+            else:  # ASCII digits need no converting: "2026-03-14", "021 6123 4567"
+                groups = [
+                    (offset + m.start(), offset + m.end(), m.group())
+                    for m in _ASCII_GROUP.finditer(written)
+                ]
         else:
             groups = [
                 (offset + m.start(), offset + m.end(), chinese_to_ascii(m.group()))
@@ -154,10 +177,10 @@ def _longest_phone(
     folded: str, groups: list[_Group], i: int, plus_at: int, known: frozenset[str]
 ) -> tuple[tuple[int, int, str], int] | None:
     """The longest phone number made of ``groups[i:j]``, and that ``j``."""
-    start = groups[i][0] if plus_at < 0 else plus_at
-    head = ""
-    for group in groups[i : i + 3]:
-        head += group[2]
+    first = groups[i]
+    start = first[0] if plus_at < 0 else plus_at
+    # Only the first three digits matter to _LONG_START.
+    head = first[2] if len(first[2]) >= 3 else "".join([g[2] for g in groups[i : i + 3]])
     # Only "+", 00, 86, a trunk 0, a mobile's 1[3-9], 400 or 800 begin a long number; other
     # digits can only be a short one, which keeps a long run of stray digits cheap.
     limit = _MAX_DIGITS if plus_at >= 0 or _LONG_START.match(head) else 6
@@ -169,10 +192,10 @@ def _longest_phone(
             break
         prefixes.append(digits)
     labelled: bool | None = None
-    if limit == 6 and not _labelled(folded, start):  # short only, and no label: listed ones
-        labelled = False
-        if not any(p in known for p in prefixes):
-            return None
+    if limit == 6:
+        labelled = _labelled(folded, start)
+        if not labelled and not any(p in known for p in prefixes):
+            return None  # short only, and no label: only listed ones count
     for count in range(len(prefixes), 0, -1):
         digits = prefixes[count - 1]
         shape = _shape(digits, groups[i][2], count, plus_at >= 0)
@@ -189,7 +212,6 @@ def _longest_phone(
             return phone, i + count
     # Digits right after a phone label are a contact even when no such number exists: "致电
     # 0095588" adds digits to an official number to spoof caller ID, and check() says so.
-    first = groups[i]
     if (
         5 <= len(first[2]) <= 15
         and (labelled if labelled is not None else _labelled(folded, start))
@@ -239,9 +261,23 @@ def _phone(
     return start, end, value
 
 
-def _labelled(folded: str, start: int, label: re.Pattern[str] = _PHONE_LABEL) -> bool:
-    """True when ``label`` (a :func:`_label_before` expression) ends right before ``start``."""
-    return label.match(folded[max(0, start - 24) : start].lower()[::-1]) is not None
+def _labelled(folded: str, start: int, label: _Label = _PHONE_LABEL) -> bool:
+    """True when ``label`` ends right before ``start``."""
+    window = max(0, start - 24)
+    # Most numbers follow a character that ends no label and may not stand between one and
+    # the number ("2026-03-14" after "于", prices after "¥"): walking back past the characters
+    # allowed between settles them without building and reversing the window.
+    at = start - 1
+    while at >= window:
+        char = folded[at].lower()
+        if char in label.ends or len(char) != 1:
+            break
+        if char not in _BETWEEN and not char.isspace():
+            return False
+        at -= 1
+    else:
+        return False
+    return label.pattern.match(folded[window:start].lower()[::-1]) is not None
 
 
 def _blocked(folded: str, start: int, end: int, short: bool) -> bool:
