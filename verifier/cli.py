@@ -92,6 +92,23 @@ def _values(values: Iterable[str], file: str | None) -> Iterator[str]:
                 yield line
 
 
+def _judging_setup(region: str | None, lang: str | None) -> tuple[str, str, Any]:
+    """The region, language and registry index that ``check`` and ``scan`` judge with."""
+    import phonenumbers
+
+    from registry.store import RegistryStore
+    from verifier.web.extensions import app_session
+
+    app = _app()
+    region = (region or app.config["VERIFIER_DEFAULT_REGION"]).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        _fail(f"unknown region {region!r}: use a two-letter code such as CN")
+    lang = lang or ("en" if os.environ.get("LANG", "").startswith("en") else "zh")
+    with app_session(app) as session:
+        index = RegistryStore(session).build_index()
+    return region, lang, index
+
+
 @main.command(name="check")
 @click.option("--json", "as_json", is_flag=True, help="One verdict object per line (JSON Lines).")
 @click.option("--region", default=None, help="Region for numbers without a country code.")
@@ -110,21 +127,12 @@ def check_command(
     values: tuple[str, ...],
 ) -> None:
     """Check phone numbers, links and e-mail addresses against the registry."""
-    import phonenumbers
 
-    from registry.store import RegistryStore
     from verifier.core.check import check
-    from verifier.web.extensions import app_session
 
     if not values and file is None:
         _fail("give at least one VALUE, or --file PATH (- for standard input)")
-    app = _app()
-    region = (region or app.config["VERIFIER_DEFAULT_REGION"]).upper()
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        _fail(f"unknown region {region!r}: use a two-letter code such as CN")
-    lang = lang or ("en" if os.environ.get("LANG", "").startswith("en") else "zh")
-    with app_session(app) as session:
-        index = RegistryStore(session).build_index()
+    region, lang, index = _judging_setup(region, lang)
     if claimed and index.platform(claimed) is None:
         _fail(f"no platform {claimed!r} in the registry")
     for value in _values(values, file):
@@ -179,22 +187,13 @@ def _read_text(path: str) -> str:
 @click.argument("path", default="-", metavar="[PATH|-]")
 def scan_command(as_json: bool, region: str | None, lang: str | None, path: str) -> None:
     """Scan a whole message or page (a file, or standard input) for numbers and links."""
-    import phonenumbers
 
-    from registry.store import RegistryStore
     from verifier.core.scan import MAX_SCAN_LENGTH, scan
-    from verifier.web.extensions import app_session
 
     text = _read_text(path)
     if len(text) > MAX_SCAN_LENGTH:
         _fail(f"the text has {len(text)} characters; at most {MAX_SCAN_LENGTH} can be scanned")
-    app = _app()
-    region = (region or app.config["VERIFIER_DEFAULT_REGION"]).upper()
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        _fail(f"unknown region {region!r}: use a two-letter code such as CN")
-    lang = lang or ("en" if os.environ.get("LANG", "").startswith("en") else "zh")
-    with app_session(app) as session:
-        index = RegistryStore(session).build_index()
+    region, lang, index = _judging_setup(region, lang)
     result = scan(text, index, region=region, lang=lang).to_dict()
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
