@@ -141,3 +141,24 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+#: A common phone's CSS width; pages must fit it without sideways scrolling.
+PHONE_WIDTH = 375
+
+
+@pytest.fixture
+def phone_page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh context the size of a phone (touch, mobile viewport), Chinese first."""
+    context = browser.new_context(
+        base_url=live_server,
+        locale="zh-CN",
+        viewport={"width": PHONE_WIDTH, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

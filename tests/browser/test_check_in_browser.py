@@ -10,7 +10,6 @@ from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 375
 SAFE = re.compile(r"\brisk-safe\b")
 
 
@@ -73,32 +72,20 @@ def test_language_link_switches_to_english_and_sticks(page: Page) -> None:
     ],
 )
 def test_phone_width_page_has_box_and_button_and_no_sideways_scroll(
-    browser: Browser, live_server: str, path: str
+    phone_page: Page, path: str
 ) -> None:
-    context = browser.new_context(
-        base_url=live_server,
-        locale="zh-CN",
-        viewport={"width": PHONE_WIDTH, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    try:
-        page = context.new_page()
-        page.goto(path)
-        box = page.locator("form.check [name=text]")
-        button = page.locator("form.check button[type=submit]")
-        expect(box).to_be_visible()
-        expect(button).to_be_visible()
-        for element in (box, button):
-            bounds = element.bounding_box()
-            assert bounds is not None
-            assert bounds["x"] >= 0
-            assert bounds["x"] + bounds["width"] <= PHONE_WIDTH + 1, bounds
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= PHONE_WIDTH + 1, f"page is {scroll_width} px wide on a phone"
-    finally:
-        context.close()
+    phone_page.goto(path)
+    box = phone_page.locator("form.check [name=text]")
+    button = phone_page.locator("form.check button[type=submit]")
+    expect(box).to_be_visible()
+    expect(button).to_be_visible()
+    for element in (box, button):
+        bounds = element.bounding_box()
+        assert bounds is not None
+        assert bounds["x"] >= 0
+        assert bounds["x"] + bounds["width"] <= _width(phone_page) + 1, bounds
+    scroll_width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= _width(phone_page) + 1, f"page is {scroll_width} px wide on a phone"
 
 
 def test_check_works_without_javascript(browser: Browser, live_server: str) -> None:
@@ -112,3 +99,10 @@ def test_check_works_without_javascript(browser: Browser, live_server: str) -> N
         expect(verdict).to_contain_text("中国工商银行")
     finally:
         context.close()
+
+
+def _width(page: Page) -> int:
+    """The viewport width the page was opened at (the phone_page fixture's phone)."""
+    size = page.viewport_size
+    assert size is not None
+    return size["width"]

@@ -10,7 +10,6 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 375
 SAFE = re.compile(r"\brisk-safe\b")
 
 #: An SMS as people receive it: the bank's name, a link with the user-name trick, the real number.
@@ -108,21 +107,16 @@ def test_explanations_open_without_javascript(browser: Browser, live_server: str
         context.close()
 
 
-def test_scan_result_fits_a_phone(browser: Browser, live_server: str) -> None:
-    context = browser.new_context(
-        base_url=live_server,
-        locale="zh-CN",
-        viewport={"width": PHONE_WIDTH, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    try:
-        page = context.new_page()
-        long_link = "https://very-long-subdomain-name.example-of-a-long-domain.com/" + "x" * 120
-        paste_and_check(page, f"{MESSAGE}\n{long_link}")
-        expect(page.locator("mark.finding").first).to_be_visible()
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= PHONE_WIDTH + 1, f"page is {scroll_width} px wide on a phone"
-    finally:
-        context.close()
+def test_scan_result_fits_a_phone(phone_page: Page) -> None:
+    long_link = "https://very-long-subdomain-name.example-of-a-long-domain.com/" + "x" * 120
+    paste_and_check(phone_page, f"{MESSAGE}\n{long_link}")
+    expect(phone_page.locator("mark.finding").first).to_be_visible()
+    scroll_width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= _width(phone_page) + 1, f"page is {scroll_width} px wide on a phone"
+
+
+def _width(page: Page) -> int:
+    """The viewport width the page was opened at (the phone_page fixture's phone)."""
+    size = page.viewport_size
+    assert size is not None
+    return size["width"]

@@ -9,6 +9,7 @@ from verifier.core.normalize import (
     fold,
     fold_with_offsets,
     has_control_characters,
+    is_unicode_text,
     span_in_original,
 )
 
@@ -107,3 +108,11 @@ def test_fold_with_offsets_maps_folded_spans_back(
 def test_fold_with_offsets_lowercases_only_when_asked() -> None:
     assert fold_with_offsets("ICBC")[0] == "ICBC"
     assert fold_with_offsets("ＩＣＢＣ", lower=True)[0] == "icbc"
+
+
+def test_lone_surrogate_is_not_unicode_text() -> None:
+    # A browser's form post cannot carry one, but JSON can ("\ud800"); answering with it would
+    # fail to encode, so the API and the scan page refuse it.
+    assert not is_unicode_text("a\ud800b")
+    assert is_unicode_text("工行 95588 😀")
+    assert is_unicode_text("plain ascii")

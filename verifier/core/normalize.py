@@ -17,6 +17,7 @@ __all__ = [
     "fold",
     "fold_with_offsets",
     "has_control_characters",
+    "is_unicode_text",
     "span_in_original",
 ]
 
@@ -52,6 +53,18 @@ def fold(value: str) -> str:
     'icbc.com.cn'
     """
     return unicodedata.normalize("NFKC", value).translate(_TRANSLATION).strip()
+
+
+def is_unicode_text(value: str) -> bool:
+    """False when ``value`` holds a lone surrogate: JSON and Python strings allow one
+    (``"\\ud800"``), but it is not text, and an answer that echoes it cannot be encoded."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def has_control_characters(value: str) -> bool:

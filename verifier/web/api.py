@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from verifier.core.check import KINDS, check
 from verifier.core.index import Platform
+from verifier.core.normalize import is_unicode_text
 from verifier.core.scan import MAX_SCAN_LENGTH, scan
 from verifier.core.verdict import Verdict
 from verifier.web.errors import ApiError
@@ -37,13 +38,10 @@ def _text_field(
         raise ApiError(400, "bad_field", f"'{key}' must be a string")
     if len(value) > limit:
         raise ApiError(413, "too_large", f"'{key}' is longer than {limit} characters")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            # JSON lets a client send a lone surrogate ("\ud800"); it is not text, and echoing it
-            # back in the verdict's "input" cannot be encoded, which used to answer 500.
-            raise ApiError(400, "bad_field", f"'{key}' is not valid Unicode text") from None
+    if not is_unicode_text(value):
+        # A lone surrogate echoed back in the verdict's "input" cannot be encoded: that used to
+        # answer 500.
+        raise ApiError(400, "bad_field", f"'{key}' is not valid Unicode text")
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from verifier.core.check import check, detect_kind
-from verifier.core.normalize import fold
+from verifier.core.normalize import fold, is_unicode_text
 from verifier.core.scan import MAX_SCAN_LENGTH, scan
 from verifier.web.extensions import current_index, store
 from verifier.web.highlight import segments
@@ -68,7 +68,7 @@ def scan_page():  # type: ignore[no-untyped-def]
     """Every contact in a pasted message, marked in place, with the message's overall risk."""
     # Browsers send a textarea's line breaks as CRLF; count and show them as the person typed.
     text = request.form.get("text", "").replace("\r\n", "\n")
-    if not _is_text(text):
+    if not is_unicode_text(text):  # a browser cannot post a lone surrogate; another client can
         return render_template("pages/scan.html", text="", problem="not_text"), 400
     if len(text) > MAX_SCAN_LENGTH:
         # The text stays in the box, so the person can cut it down to the part that matters.
@@ -91,21 +91,6 @@ def scan_page():  # type: ignore[no-untyped-def]
         result=result,
         segments=segments(text, result.findings, result.mentions, result.patterns),
     )
-
-
-def _is_text(text: str) -> bool:
-    """False for a lone surrogate: not text, and it cannot be encoded to answer with.
-
-    A browser's form post cannot carry one (invalid UTF-8 arrives as U+FFFD or as its %-escapes),
-    but the page must not fail if another client manages it.
-    """
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _single_value(text: str) -> str | None:
