@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from io import BytesIO
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
@@ -136,11 +135,18 @@ def test_every_message_has_a_reviewed_translation() -> None:
     assert not problems
 
 
+def _translations(catalogue: Catalog) -> dict[object, object]:
+    # The header is left out: it names the Babel version that compiled it, which a fresh
+    # install may not share with the one that wrote the shipped file.
+    return {m.id: m.string for m in catalogue if m.id and not m.fuzzy}
+
+
 def test_compiled_catalogue_matches_the_po_file() -> None:
-    compiled = BytesIO()
-    write_mo(compiled, _catalogue())
-    shipped = (CATALOGUE / "messages.mo").read_bytes()
-    assert compiled.getvalue() == shipped, "messages.mo is stale: run pybabel compile (see .po)"
+    with (CATALOGUE / "messages.mo").open("rb") as shipped:
+        compiled = read_mo(shipped)
+    assert _translations(compiled) == _translations(_catalogue()), (
+        "messages.mo is stale: run pybabel compile (see .po)"
+    )
 
 
 def test_every_template_string_is_in_the_catalogue() -> None:
