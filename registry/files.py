@@ -34,9 +34,15 @@ from verifier.core.phone import InvalidPhone, normalize_phone
 __all__ = [
     "RegistryData",
     "RegistryFileError",
+    "block_dict",
+    "channel_dict",
     "dump_registry",
     "load_registry_file",
+    "parse_block_entry",
+    "parse_channel",
+    "parse_platform",
     "parse_registry",
+    "platform_dict",
 ]
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -121,6 +127,21 @@ def parse_registry(raw: Any) -> RegistryData:
             raise RegistryFileError(f"{where}: value: also on the blocklist")
         values.add(review.value)
     return RegistryData(platforms, blocklist, reviewed)
+
+
+def parse_platform(entry: Any, where: str = "platform") -> Platform:
+    """One platform in registry-file fields (channels optional), validated and normalised."""
+    return _parse_platform(entry, where)
+
+
+def parse_channel(entry: Any, where: str = "channel", country: str = "CN") -> Channel:
+    """One channel in registry-file fields, validated and normalised."""
+    return _parse_channel(entry, where, country)
+
+
+def parse_block_entry(entry: Any, slugs: set[str], where: str = "entry") -> BlockEntry:
+    """One blocklist entry in registry-file fields; ``impersonates`` must be one of ``slugs``."""
+    return _parse_block_entry(entry, where, slugs)
 
 
 def _list(value: Any, where: str) -> list[Any]:
@@ -337,6 +358,21 @@ def registry_to_dict(data: RegistryData) -> dict[str, Any]:
         ],
         "reviewed": [_reviewed_dict(r) for r in sorted(data.reviewed, key=lambda r: r.value)],
     }
+
+
+def platform_dict(p: Platform) -> dict[str, Any]:
+    """A platform as the registry file writes it."""
+    return _platform_dict(p)
+
+
+def channel_dict(c: Channel) -> dict[str, Any]:
+    """A channel as the registry file writes it."""
+    return _channel_dict(c)
+
+
+def block_dict(b: BlockEntry) -> dict[str, Any]:
+    """A blocklist entry as the registry file writes it."""
+    return _block_dict(b)
 
 
 def _platform_dict(p: Platform) -> dict[str, Any]:

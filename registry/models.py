@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "ApiTokenRow",
+    "AuditRow",
     "Base",
     "BlockEntryRow",
     "ChannelRow",
     "PlatformRow",
+    "ProposalRow",
     "RegistryMeta",
+    "ReportItemRow",
+    "ReportRow",
     "ReviewedDomainRow",
+    "SettingRow",
+    "UserRow",
 ]
 
 # Named constraints, so that Alembic migrations can alter them on every database.
@@ -43,6 +61,9 @@ class PlatformRow(Base):
     category: Mapped[str] = mapped_column(String(64), default="")
     country: Mapped[str] = mapped_column(String(2), default="CN")
     phone_support: Mapped[str] = mapped_column(String(16), default="unknown")
+    #: Raised by every change to the platform or its channels: an edit made against an older
+    #: revision is refused as a conflict instead of silently overwriting someone else's.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     channels: Mapped[list[ChannelRow]] = relationship(
         back_populates="platform", cascade="all, delete-orphan", order_by="ChannelRow.position"
@@ -69,6 +90,7 @@ class ChannelRow(Base):
     scope: Mapped[str] = mapped_column(String(16), default="subdomains")
     source: Mapped[str] = mapped_column(Text)
     verified_on: Mapped[dt.date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     platform: Mapped[PlatformRow] = relationship(back_populates="channels")
 
@@ -86,6 +108,7 @@ class BlockEntryRow(Base):
     impersonates: Mapped[str | None] = mapped_column(String(64), nullable=True)
     evidence: Mapped[str] = mapped_column(Text)
     added_on: Mapped[dt.date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ReviewedDomainRow(Base):
@@ -110,3 +133,135 @@ class RegistryMeta(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+class UserRow(Base):
+    """A moderator or an admin. Passwords are stored as scrypt hashes only."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Failed logins since the last good one; reaching the limit locks the account a while.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: Raised when the password changes or the user is disabled: older login sessions end.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ApiTokenRow(Base):
+    """A user's API token, kept as its SHA-256 only; shown once when created."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the token, so a user can tell their tokens apart.
+    hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ProposalRow(Base):
+    """A change to the registry waiting for a second moderator (four eyes)."""
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: add_channel, edit_channel, retire_channel, add_platform, edit_platform, add_blocklist,
+    #: remove_blocklist, or import (a whole registry file as one batch).
+    action: Mapped[str] = mapped_column(String(32))
+    #: The platform concerned (a slug), or "" for blocklist entries and imports.
+    platform: Mapped[str] = mapped_column(String(64), default="", index=True)
+    #: What would be written, in registry-file fields (validated when proposed).
+    payload: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    #: The entry as it was when proposed, for the diff (None for additions).
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # type: ignore[type-arg]
+    #: The revision of the entry the change was made against (0 for additions).
+    base_revision: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    proposer: Mapped[UserRow] = relationship(foreign_keys=[proposer_id], lazy="joined")
+    reviewer: Mapped[UserRow | None] = relationship(foreign_keys=[reviewer_id], lazy="joined")
+
+
+class AuditRow(Base):
+    """One line of the audit log. The application only ever inserts these."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: The user's name, or "operator" for a command run on the server without one.
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    #: What was acted on: "platform:alipay", "proposal:12", "user:alice", "report:3".
+    target: Mapped[str] = mapped_column(String(600), index=True)
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # type: ignore[type-arg]
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # type: ignore[type-arg]
+
+
+class ReportRow(Base):
+    """Public reports of one value, grouped: the first as submitted, and how many came."""
+
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: The normalised value (E.164, canonical host, …), or the text as given when invalid.
+    value: Mapped[str] = mapped_column(String(2048))
+    #: The first report's value as the reporter wrote it.
+    input: Mapped[str] = mapped_column(Text)
+    claimed_platform: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    #: open, confirmed (became a blocklist proposal), rejected, duplicate.
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("report.id"), nullable=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), nullable=True)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    items: Mapped[list[ReportItemRow]] = relationship(
+        back_populates="report", order_by="ReportItemRow.id", cascade="all, delete-orphan"
+    )
+
+
+class ReportItemRow(Base):
+    """One submitted report. Its text is untrusted and always shown escaped."""
+
+    __tablename__ = "report_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    input: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: Where the reporter saw it (free text: "SMS", "a search result", a page address).
+    seen_at: Mapped[str] = mapped_column(Text, default="")
+    claimed_platform: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    report: Mapped[ReportRow] = relationship(back_populates="items")
+
+
+class SettingRow(Base):
+    """A deployment setting changed at run time by an admin (audited)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -23,7 +23,7 @@ from registry.models import (
 )
 from verifier.core.index import BlockEntry, Channel, Platform, RegistryIndex, ReviewedDomain
 
-__all__ = ["RegistryStore"]
+__all__ = ["RegistryStore", "channel_record", "platform_record"]
 
 
 class RegistryStore:
@@ -174,6 +174,7 @@ class RegistryStore:
             block.impersonates = entry.impersonates
             block.evidence = entry.evidence
             block.added_on = dt.date.fromisoformat(entry.added_on)
+            block.revision = (block.revision or 0) + 1
         for review in data.reviewed:
             reviewed = self.session.scalar(
                 select(ReviewedDomainRow).where(ReviewedDomainRow.value == review.value)
@@ -212,6 +213,8 @@ class RegistryStore:
         row.category = platform.category
         row.country = platform.country
         row.phone_support = platform.phone_support
+        # An import overwrites the platform: edits proposed against the old one now conflict.
+        row.revision = (row.revision or 0) + 1
         if row.channels:
             row.channels.clear()
             self.session.flush()
@@ -240,19 +243,25 @@ def _platform(row: PlatformRow) -> Platform:
         category=row.category,
         country=row.country,
         phone_support=row.phone_support,
-        channels=tuple(
-            Channel(
-                kind=c.kind,
-                value=c.value,
-                label_zh=c.label_zh,
-                label_en=c.label_en,
-                status=c.status,
-                scope=c.scope,
-                source=c.source,
-                verified_on=c.verified_on.isoformat(),
-            )
-            for c in row.channels
-        ),
+        channels=tuple(channel_record(c) for c in row.channels),
+    )
+
+
+#: A platform row as the core's record (public for the moderation layer).
+platform_record = _platform
+
+
+def channel_record(c: ChannelRow) -> Channel:
+    """A channel row as the core's record."""
+    return Channel(
+        kind=c.kind,
+        value=c.value,
+        label_zh=c.label_zh,
+        label_en=c.label_en,
+        status=c.status,
+        scope=c.scope,
+        source=c.source,
+        verified_on=c.verified_on.isoformat(),
     )
 
 

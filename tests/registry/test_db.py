@@ -20,11 +20,18 @@ from registry.store import RegistryStore
 
 TABLES = {
     "alembic_version",
+    "api_token",
+    "app_user",
+    "audit_log",
     "block_entry",
     "channel",
     "platform",
     "registry_meta",
+    "proposal",
+    "report",
+    "report_item",
     "reviewed_domain",
+    "setting",
 }
 
 

@@ -418,6 +418,7 @@ def test_migration_0002_adds_and_removes_only_the_reviewed_table(database_url: s
         assert [(u["name"], u["column_names"]) for u in unique] == [
             ("uq_reviewed_domain_value", ["value"])
         ]
+        upgrade(engine)  # the models are the head schema's
         with make_sessionmaker(engine)() as session:
             store = RegistryStore(session)
             assert store.version() == 5

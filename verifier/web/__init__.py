@@ -8,7 +8,19 @@ from typing import Any
 
 from flask import Flask
 
-from verifier.web import api, errors, extensions, i18n, pages, security
+from verifier.web import (
+    api,
+    auth,
+    errors,
+    extensions,
+    i18n,
+    limits,
+    mod,
+    mod_api,
+    pages,
+    reports,
+    security,
+)
 from verifier.web.config import ConfigError, load_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -37,6 +49,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(api.bp)
     # Programs post JSON without cookies, so there is no session for a forged request to ride
     # on, and a cross-site form cannot send application/json (the API answers 415 to anything
@@ -44,4 +58,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.csrf.exempt(api.bp)
     app.register_blueprint(api.health_bp)
     app.register_blueprint(pages.bp)
+    # Moderators: the API authenticates each call by bearer token (no cookie, so no CSRF to
+    # forge); the /mod pages use the login session and every form carries a CSRF token.
+    app.register_blueprint(mod_api.bp)
+    extensions.csrf.exempt(mod_api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(mod.bp)
+    app.register_blueprint(reports.bp)
     return app

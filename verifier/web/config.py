@@ -22,6 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "VERIFIER_INDEX_REFRESH_SECONDS": 1.0,
     #: Upgrade the schema and load the bundled registry into an empty database on start.
     "VERIFIER_SETUP_ON_START": True,
+    #: Channels last verified longer ago than this many days are listed as due for re-checking.
+    "VERIFIER_REVERIFY_DAYS": 365,
+    #: Public scam reports allowed per client (Flask-Limiter syntax).
+    "VERIFIER_REPORT_RATE_LIMIT": "10/minute;100/day",
+    #: Login attempts allowed per client, on top of the per-account lock after 5 failures.
+    "VERIFIER_LOGIN_RATE_LIMIT": "10/minute",
 }
 
 
@@ -48,6 +54,10 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
             Path(instance_path) / "verifier.sqlite3"
         )
     config["VERIFIER_INDEX_REFRESH_SECONDS"] = float(config["VERIFIER_INDEX_REFRESH_SECONDS"])
+    try:
+        config["VERIFIER_REVERIFY_DAYS"] = int(config["VERIFIER_REVERIFY_DAYS"])
+    except ValueError as exc:
+        raise ConfigError("VERIFIER_REVERIFY_DAYS must be a whole number of days") from exc
     config["VERIFIER_SETUP_ON_START"] = str(config["VERIFIER_SETUP_ON_START"]).lower() not in (
         "0",
         "false",

@@ -13,11 +13,20 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.db import ensure_ready, make_engine, make_sessionmaker
+from registry.moderation import Moderation
 from registry.store import RegistryStore
 from verifier.core.index import RegistryIndex
 from verifier.core.lookalike import lookalike_index
 
-__all__ = ["IndexHolder", "csrf", "current_index", "init_app", "store"]
+__all__ = [
+    "IndexHolder",
+    "csrf",
+    "current_index",
+    "init_app",
+    "moderation",
+    "registry_changed",
+    "store",
+]
 
 #: Every form POST must carry the token of a page this site served (the JSON API is exempted
 #: where its blueprint is registered: programs send JSON, which no cross-site form can).
@@ -94,6 +103,18 @@ def db_session() -> Session:
 def store() -> RegistryStore:
     """A store on the request's session."""
     return RegistryStore(db_session())
+
+
+def moderation() -> Moderation:
+    """The moderation service on the request's session (the caller commits)."""
+    return Moderation(db_session())
+
+
+def registry_changed() -> None:
+    """After committing a registry change: this worker reads the new version on its next check,
+    and every other worker within VERIFIER_INDEX_REFRESH_SECONDS."""
+    holder: IndexHolder = current_app.extensions["verifier.index"]
+    holder.invalidate()
 
 
 def current_index() -> RegistryIndex:
