@@ -609,16 +609,18 @@ class Moderation:
         if not isinstance(platform, Mapping):
             raise Invalid("'platform' must be an object of registry-file platform fields")
         fields = {k: v for k, v in platform.items() if k not in ("channels", "revision")}
-        parsed = parse_platform(fields)
-        payload = _platform_fields(platform_dict(parsed))
-        prow = self._platform_row(parsed.slug, missing_ok=True)
+        slug = fields.get("slug")
+        prow = self._platform_row(slug, missing_ok=True) if isinstance(slug, str) else None
         if action == "add_platform":
+            parsed = parse_platform(fields)
             if prow is not None:
                 raise Conflict(f"a platform {parsed.slug!r} already exists")
-            return parsed.slug, {"platform": payload}, None, 0
+            return parsed.slug, {"platform": _platform_fields(platform_dict(parsed))}, None, 0
         if prow is None:
-            raise NotFound(f"no platform {parsed.slug!r}")
+            raise NotFound(f"no platform {slug!r}")
         current = _platform_fields(platform_dict(platform_record(prow)))
+        # Fields left out of an edit keep their current values.
+        payload = _platform_fields(platform_dict(parse_platform({**current, **fields})))
         if payload == current:
             raise Invalid("the edit changes nothing")
         return parsed.slug, {"platform": payload}, current, prow.revision
