@@ -623,7 +623,7 @@ class Moderation:
         payload = _platform_fields(platform_dict(parse_platform({**current, **fields})))
         if payload == current:
             raise Invalid("the edit changes nothing")
-        return parsed.slug, {"platform": payload}, current, prow.revision
+        return prow.slug, {"platform": payload}, current, prow.revision
 
     def _platform_row(self, slug: str, missing_ok: bool = False) -> PlatformRow:
         row = self.session.scalar(
