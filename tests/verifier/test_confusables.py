@@ -9,8 +9,10 @@ from verifier.core.confusables import (
     ascii_fold,
     is_mixed_script,
     loose_skeleton,
+    reads_as,
     scripts_of,
     skeleton,
+    visual_key,
 )
 
 
@@ -114,9 +116,16 @@ def test_skeleton_values(label: str, expected: str) -> None:
         ("\u029c", "h"),  # ʜ
         ("\u0280", "r"),  # ʀ
         ("\u0274", "n"),  # ɴ
-        # Letters named by a word: eng, schwa.
+        # Letters named by a word: eng.
         ("\u014b", "n"),  # ŋ
-        ("\u0259", "e"),  # ə
+        # Letters confusables.txt sends elsewhere, read by their shape: schwa and turned e are
+        # a's bowl and hook, wynn is drawn as p, small capital M is not a turned w.
+        ("\u0259", "a"),  # ə
+        ("\u01dd", "a"),  # ǝ
+        ("\u01bf", "p"),  # ƿ
+        ("\u1d0d", "m"),  # ᴍ
+        ("\u1d1b", "t"),  # ᴛ
+        ("\u1d8c", "v"),  # ᶌ
     ],
 )
 def test_latin_letters_with_marks_read_as_their_base_letter(char: str, base: str) -> None:
@@ -154,6 +163,41 @@ def test_loose_skeleton_is_coarser_than_skeleton() -> None:
     # Whatever has one skeleton has one loose skeleton.
     assert loose_skeleton("alip\u0430y") == loose_skeleton("alipay")
     assert skeleton("barkconm") != skeleton("bankcomm")
+
+
+@pytest.mark.parametrize(
+    ("seen", "meant", "reads"),
+    [
+        # Letters of one shape: i/l/1, c/e, b/d, o/0.
+        ("d1dlglobal", "didiglobal", True),
+        # dl and cl for d, several at once.
+        ("dlidiglobal", "didiglobal", True),
+        ("pindluodluo", "pinduoduo", True),
+        # Chains: d written as dl, then its d as cl (cll); b as lb, then as llb.
+        ("dicllichuxing", "didichuxing", True),
+        ("ccllb", "ccb", True),
+        # rn and nn for m, vv for w, lc for k, lh for h.
+        ("bankconnrn", "bankcomm", True),
+        ("vvechat", "wechat", True),
+        ("banlcofchina", "bankofchina", True),
+        ("clhina", "china", True),
+        # The same name reads as itself.
+        ("didiglobal", "didiglobal", True),
+        # A letter of another shape is not a reading (didachuxing is another company).
+        ("didachuxing", "didichuxing", False),
+        ("didaglobal", "didiglobal", False),
+        # Nor is a letter left out or added that is no part of a shape.
+        ("didglobal", "didiglobal", False),
+        ("didiglobals", "didiglobal", False),
+        # Nor two letters of another shape merged into one.
+        ("cbank", "cebbank", False),
+    ],
+)
+def test_reads_as(seen: str, meant: str, reads: bool) -> None:
+    assert reads_as(seen, meant) is reads
+    if reads:
+        # The index finds candidates by the visual key: every reading shares it.
+        assert visual_key(seen) == visual_key(meant)
 
 
 @pytest.mark.parametrize(

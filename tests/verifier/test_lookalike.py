@@ -663,6 +663,10 @@ SCALE_HOSTS = [
     "icbc.com.cn.secure-login.top",
     # A homoglyph, as punycode.
     CYRILLIC_ALIPAY_PUNYCODE,
+    # A two-letter name in a hooked letter (the short-name map).
+    "\u029db.com",
+    # A long name with several letters written as shapes (the visual-key map).
+    "pindluodluo.com",
     # An unrelated name: nothing found, with either registry.
     "pinterest.com",
 ]
@@ -713,7 +717,7 @@ def test_a_big_registry_still_finds_its_own_platforms(big_index: RegistryIndex) 
     assert "gen-00123" in near and _slug(typo.impersonates) in near
 
 
-MAPS = ("by_label", "by_skeleton", "by_deletion", "by_loose")
+MAPS = ("by_label", "by_skeleton", "by_deletion", "by_loose", "by_short_loose", "by_visual_key")
 
 
 def test_the_lookalike_index_is_maps_and_one_automaton(big_index: RegistryIndex) -> None:
@@ -818,3 +822,99 @@ def test_letters_for_digits_and_small_capital_lookalikes(value: str, expected: s
     result = check(value, index)
     assert _slug(result.impersonates) == expected
     assert (result.verdict == "lookalike") == (expected is not None)
+
+
+# --- shapes: short names in IDN, numbers with letters, several substitutions in long names -----
+
+SHAPES_PLATFORMS = (
+    Platform("bank", "银行", channels=(Channel("domain", "ccb.com"),)),
+    Platform("shop", "商城", channels=(Channel("domain", "jd.com"),)),
+    Platform("cards", "银联", channels=(Channel("domain", "95516.com"),)),
+    Platform("carrier", "运营商", channels=(Channel("domain", "10086.cn"),)),
+    Platform("post", "邮政", channels=(Channel("domain", "11183.com.cn"),)),
+    Platform("rides", "出行", channels=(Channel("domain", "didiglobal.com"),)),
+    Platform("group", "团购", channels=(Channel("domain", "pinduoduo.com"),)),
+    Platform("pay", "支付", channels=(Channel("domain", "paypal.com"),)),
+    Platform("mall", "商城", channels=(Channel("domain", "tmall.com"),)),
+)
+
+
+@pytest.fixture(scope="module")
+def shapes_index() -> RegistryIndex:
+    return RegistryIndex.build(SHAPES_PLATFORMS)
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "slug"),
+    [
+        # A three-letter name in accented, hooked or small-capital letters that read as its own:
+        # nobody registers ccḓ.com by accident (d with a mark below, and d reads as b).
+        ("cc\u1e13.com", "lookalike_homoglyph", "bank"),
+        ("cc\u1e13.com".encode("idna").decode(), "lookalike_homoglyph", "bank"),
+        # Both c written as e with a cedilla (e reads as c).
+        ("\u0229\u0229b.com", "lookalike_homoglyph", "bank"),
+        # c with a hook, and d for b.
+        ("\u0188\u0188d.com", "lookalike_homoglyph", "bank"),
+        # Carons on the c, and b written as lb.
+        ("\u010d\u010dlb.com", "lookalike_homoglyph", "bank"),
+        # A two-letter name: j with a crossed tail, b for d.
+        ("\u029db.com", "lookalike_homoglyph", "shop"),
+        # A number with a letter drawn as 5 (tone five) for both its fives, and 6 for 9.
+        ("6\u01bd\u01bd16.com", "lookalike_homoglyph", "cards"),
+        # Schwa for a, wynn for p: pəypəl, ƿaypal.
+        ("p\u0259yp\u0259l.com", "lookalike_homoglyph", "pay"),
+        ("\u01bfaypal.com", "lookalike_homoglyph", "pay"),
+        # A small capital M, which confusables.txt sends to a turned w.
+        ("t\u1d0dall.com", "lookalike_homoglyph", "mall"),
+        # A number written with letters for some digits, and look-alike digits for others.
+        ("l1188.com.cn", "lookalike_ascii_lookalike", "post"),
+        ("i0036.cn", "lookalike_ascii_lookalike", "carrier"),
+        # A long name with several letters written as shapes: dl and 1 for d and i, cl for d,
+        # dl for both d of pinduoduo.
+        ("dl1diglobal.com", "lookalike_ascii_lookalike", "rides"),
+        ("cllidiglobal.com", "lookalike_ascii_lookalike", "rides"),
+        ("pindluodluo.com", "lookalike_ascii_lookalike", "group"),
+    ],
+)
+def test_names_written_in_look_alike_shapes(
+    shapes_index: RegistryIndex, value: str, code: str, slug: str
+) -> None:
+    result = check(value, shapes_index)
+    assert (result.verdict, _slug(result.impersonates)) == ("lookalike", slug), _codes(result)
+    assert code in _codes(result)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # The same changes in plain ASCII make real names of three letters (and jbl.com is a
+        # loudspeaker maker): short ASCII names are never matched by shape.
+        "ccd.com",
+        "eed.com",
+        "cgb.com",
+        "jb.com",
+        "jbl.com",
+        # An accented short name under another suffix: typosquats keep the suffix.
+        "cc\u1e13.net",
+        # Accented letters that do not read as the name (b for c).
+        "\u00e7bb.com",
+        # A single letter cannot stand for a two-letter name.
+        "\u1e03.com",
+        # Ordinary accented names.
+        "m\u00fcller.com",
+        "b\u00fccher.com",
+        # Numbers in digits alone are other numbers, which someone may own.
+        "11188.com.cn",
+        "10036.cn",
+        "65516.com",
+        # Letters that stand for no digit.
+        "1xx88.com.cn",
+        # A long name read through shapes, but under another suffix.
+        "dlidiglobal.net",
+        # A long name with a letter of another shape and one left out: no reading.
+        "didaglobl.com",
+    ],
+)
+def test_look_alike_shapes_need_evidence(shapes_index: RegistryIndex, value: str) -> None:
+    result = check(value, shapes_index)
+    assert (result.verdict, result.impersonates) == ("unverified", None), _codes(result)

@@ -2,8 +2,8 @@
 
 A :class:`Brand` is a name to protect: an official domain's label (``alipay`` of alipay.com) or
 a platform's alias or name (``pdd``, ``拼多多``). :class:`LookalikeIndex` keys them every way the
-detector asks (exact label, skeleton, loose skeleton, deletion neighbourhood, and one
-Aho-Corasick automaton over all tokens), so that no check ever loops over the platforms. It is
+detector asks (exact label, skeleton, loose skeleton, visual key, deletion neighbourhood, and
+one Aho-Corasick automaton over all tokens), so that no check ever loops over the platforms. It is
 built once per registry snapshot (:func:`lookalike_index`).
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from verifier.core.confusables import loose_skeleton, skeleton
+from verifier.core.confusables import loose_skeleton, skeleton, visual_key
 from verifier.core.index import Platform, RegistryIndex
 from verifier.core.link import split_registrable
 
@@ -38,6 +38,9 @@ MIN_TYPO_LENGTH = 4
 STRONG_TOKEN_LENGTH = 5
 #: Names need this many letters for the loose comparison; digits merge too easily (11183 and 18).
 MIN_LOOSE_LETTERS = 3
+#: Names this long are matched by a spelling that reads as them through several visual
+#: substitutions at once (``dlidiglobal``), under their own suffix.
+VISUAL_READING_LENGTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,12 @@ class LookalikeIndex:
     by_skeleton: dict[str, list[Brand]] = field(default_factory=dict)
     by_deletion: dict[str, list[Brand]] = field(default_factory=dict)
     by_loose: dict[str, list[Brand]] = field(default_factory=dict)
+    #: Loose skeletons of the official names too short or too numeric for ``by_loose`` (``ccb``,
+    #: ``jd``, ``95516``): only labels with non-ASCII letters are compared with them.
+    by_short_loose: dict[str, list[Brand]] = field(default_factory=dict)
+    #: Visual keys (:func:`visual_key`) of the official names of ``VISUAL_READING_LENGTH``
+    #: characters or more: candidates for a spelling made of several visual substitutions.
+    by_visual_key: dict[str, list[Brand]] = field(default_factory=dict)
     #: Lengths of the names that typos are matched against.
     lengths: frozenset[int] = frozenset()
     automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
@@ -113,6 +122,12 @@ class LookalikeIndex:
                             variants.update(deletes(loose))
                         for variant in variants:
                             index.by_loose.setdefault(variant, []).append(brand)
+                    else:
+                        short = index.by_short_loose
+                        short.setdefault(loose_skeleton(brand.token), []).append(brand)
+                    if len(brand.token) >= VISUAL_READING_LENGTH:
+                        key = visual_key(brand.token)
+                        index.by_visual_key.setdefault(key, []).append(brand)
         for token, brands in tokens.items():
             index.automaton.add_word(token, (token, tuple(brands)))
         if tokens:

@@ -16,7 +16,15 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["ascii_fold", "is_mixed_script", "loose_skeleton", "scripts_of", "skeleton"]
+__all__ = [
+    "ascii_fold",
+    "is_mixed_script",
+    "loose_skeleton",
+    "reads_as",
+    "scripts_of",
+    "skeleton",
+    "visual_key",
+]
 
 # ASCII sequences that read as another letter at a glance. Applied to both sides of every
 # comparison, so "rnicrosoft" and "microsoft" share one skeleton.
@@ -53,12 +61,19 @@ _LATIN_NAME = re.compile(
     r"^LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |DOTLESS |TURNED |REVERSED |CLOSED |"
     r"OPEN |BARRED |SCRIPT |LONG |INSULAR |BROKEN |MIDDLE-WELSH |SIDEWAYS )*([A-Z])(?: |$)"
 )
-_LATIN_WORDS = {"ENG": "n", "SCHWA": "e", "KRA": "k", "ALPHA": "a", "IOTA": "i", "TONE SIX": "b"}
-# Cyrillic lower-case letters drawn like Latin small capitals (м, т, к, н), which confusables.txt
-# does not map: in a name of Latin letters they read as m, t, k, h.
-_SMALL_CAPITAL_LOOKALIKES = str.maketrans(
-    {"м": "m", "т": "t", "к": "k", "н": "h", "в": "b", "п": "n", "г": "r", "ь": "b", "и": "u"}
-)
+_LATIN_WORDS = {"ENG": "n", "KRA": "k", "ALPHA": "a", "IOTA": "i", "TONE SIX": "b"}
+# Letters read as a Latin letter or digit by their shape, whatever confusables.txt says (it maps
+# none of these to an ASCII character), applied first:
+# - Cyrillic lower-case letters drawn like Latin small capitals (м, т, к, н): in a name of Latin
+#   letters they read as m, t, k, h;
+# - Latin small capitals M and T, which confusables.txt sends to turned w (ʍ) and Greek tau;
+# - schwa and turned e (one glyph): a's bowl and hook, the "a" of homoglyph tables such as
+#   dnstwist's ("pəypəl");
+# - wynn (ƿ) is drawn as p, v with palatal hook as v, two with stroke as 2, ezh as 3.
+_READ_AS = str.maketrans(
+    {"м": "m", "т": "t", "к": "k", "н": "h", "в": "b", "п": "n", "г": "r", "ь": "b", "и": "u",
+     "ᴍ": "m", "ᴛ": "t", "ə": "a", "ǝ": "a", "ƿ": "p", "ᶌ": "v", "ƻ": "2", "ʒ": "3"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -104,6 +119,72 @@ def loose_skeleton(label: str) -> str:
     return _RUNS.sub(r"\1", text)
 
 
+# Pairs of letters (after _LOOSE_CLASSES) that read as one: "cl" and "dl" as d, "lb" as b, "lh"
+# as h, "lc" as k, "rn" and "nn" as m, "vv" as w. A homoglyph generator applies them in chains
+# (d → dl → cll), which a left-to-right replacement cannot undo; :func:`reads_as` can.
+_UNITS = {"cl": "b", "bl": "b", "lb": "b", "lh": "h", "lc": "k", "nn": "n", "vv": "w"}
+_LONGEST_UNIT = 4
+# Pairs in the brand's own name that a single letter can stand for (rn or nn as m, cl as d, vv as
+# w). Not dl, lb, lh or lc: a lone d for the brand's "di" is a letter left out, not a shape.
+_BRAND_UNITS = {"cl": "b", "nn": "n", "vv": "w"}
+# The coarsest reading: every letter a unit can stand beside (l) dropped, every letter a unit can
+# stand for merged with the unit's other letter (b, c, k; v, w).
+_KEY_CLASSES = str.maketrans({"l": None, "c": "b", "k": "b", "w": "v"})
+
+
+@lru_cache(maxsize=65536)
+def _readings(segment: str) -> frozenset[str]:
+    """The letters (in loose classes) that ``segment`` can be read as."""
+    if len(segment) == 1:
+        return frozenset(segment)
+    found = set()
+    for cut in range(1, len(segment)):
+        for left in _readings(segment[:cut]):
+            for right in _readings(segment[cut:]):
+                if left + right in _UNITS:
+                    found.add(_UNITS[left + right])
+    return frozenset(found)
+
+
+def _loose_letters(label: str) -> str:
+    return _unicode_skeleton(label).translate(_LOOSE_CLASSES)
+
+
+@lru_cache(maxsize=65536)
+def visual_key(label: str) -> str:
+    """A key that every visual spelling of a name shares (and many other names too): the
+    index's way to find the names :func:`reads_as` may accept without comparing with each.
+
+    >>> visual_key("didiglobal") == visual_key("dlidlglobal") == visual_key("cllidiglobal")
+    True
+    """
+    return _RUNS.sub(r"\1", _loose_letters(label).translate(_KEY_CLASSES))
+
+
+def reads_as(seen: str, meant: str) -> bool:
+    """True when ``seen`` reads as ``meant`` letter by letter, each letter written as itself,
+    as a letter of its shape (i/l/1, c/e, b/d, m/n/r, u/v, o/0, …) or as a sequence that reads as
+    it (cl or dl for d, lb for b, rn for m, vv for w, and chains of those such as cll for d).
+
+    >>> reads_as("dlidiglobal", "didiglobal"), reads_as("pindluodluo", "pinduoduo")
+    (True, True)
+    >>> reads_as("didaglobal", "didiglobal")
+    False
+    """
+    s, t = _loose_letters(seen), _loose_letters(meant)
+    # reachable[i] holds the positions j of ``t`` that s[:i] can be read as.
+    reachable: list[set[int]] = [set() for _ in range(len(s) + 1)]
+    reachable[0].add(0)
+    for i in range(len(s)):
+        for j in reachable[i]:
+            for size in range(1, min(_LONGEST_UNIT, len(s) - i) + 1):
+                if j < len(t) and t[j] in _readings(s[i : i + size]):
+                    reachable[i + size].add(j + 1)
+            if _BRAND_UNITS.get(t[j : j + 2]) == s[i]:
+                reachable[i + 1].add(j + 2)
+    return len(t) in reachable[len(s)]
+
+
 def ascii_fold(text: str) -> str:
     """Replace ASCII lookalike sequences: ``rn``→``m``, ``vv``→``w``, ``cl``→``d``, ``0``→``o``,
     ``1``→``l``.
@@ -138,7 +219,7 @@ def _unicode_skeleton(label: str) -> str:
     if label.isascii():
         return label.lower()
     table = _prototypes()
-    decomposed = unicodedata.normalize("NFD", label.lower().translate(_SMALL_CAPITAL_LOOKALIKES))
+    decomposed = unicodedata.normalize("NFD", label.lower().translate(_READ_AS))
     mapped = "".join(table.get(c, c) for c in decomposed)
     stripped = "".join(
         c if c.isascii() else _latin_base(c)

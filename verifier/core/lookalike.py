@@ -5,7 +5,9 @@ Each trick has its own reason code, and each rule names the trick it stops:
 - typos of an official domain's name (insertion, omission, repetition, replacement, keyboard
   neighbours, bit flips, vowel swaps, transposition, hyphens): ``alipsy.com``, ``ali-pay.com``;
 - homoglyphs: the same skeleton in other scripts or with ASCII lookalikes: ``аlipay.com``
-  (Cyrillic а), ``rnicrosoft.com``;
+  (Cyrillic а), ``rnicrosoft.com``; short names and numbers in accented or hooked letters
+  (``ccḓ.com``), numbers with letters for digits (``l1188.com.cn``), and long names with
+  several shapes at once (``dlidiglobal.com``);
 - the brand inside another domain: ``icbc.com.cn.secure-login.top``, ``pinduoduo-kefu.com``,
   ``kefu-pdd.cn``, ``icbc95588.com``, Chinese brand names in IDN labels;
 - suffix swaps: ``alipay.net`` when only ``alipay.com`` is registered;
@@ -38,7 +40,13 @@ from verifier.core.brands import (
     lookalike_index,
     pick,
 )
-from verifier.core.confusables import is_mixed_script, loose_skeleton, skeleton
+from verifier.core.confusables import (
+    is_mixed_script,
+    loose_skeleton,
+    reads_as,
+    skeleton,
+    visual_key,
+)
 from verifier.core.link import ParsedLink, display_host
 
 __all__ = ["Lookalike", "LookalikeIndex", "classify_typo", "find_lookalike", "lookalike_index"]
@@ -124,6 +132,15 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
         # 1oo86.cn, i0086.cn: a number-named brand (10086.cn) written with letters for digits.
         as_digits = label.translate(_LETTERS_FOR_DIGITS)
         numeric = [b for b in index.by_label.get(as_digits, ()) if b.suffix == suffix]
+        if as_digits.isdigit() and not numeric and len(label) >= MIN_NUMBER_LENGTH:
+            # l1188.com.cn, i0036.cn: the letters show the label was made to pass for a number,
+            # so the digits that look alike (3/8, 6/9, 5/s) count as well. Without a letter
+            # (11188, 10036) it is just another number, which someone may well own.
+            numeric = [
+                b
+                for b in index.by_short_loose.get(loose_skeleton(label), ())
+                if b.suffix == suffix and b.token.isdigit() and reads_as(label, b.token)
+            ]
         if as_digits.isdigit() and numeric:
             brand = pick(numeric)
             return Lookalike(
@@ -179,6 +196,8 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
     return None
 
 
+#: Numbers at least this long (95516, 12306) match a spelling with letters and look-alike digits.
+MIN_NUMBER_LENGTH = 5
 #: Names at least this long count any one-letter replacement as a typo, and a bit flip.
 GENERIC_REPLACEMENT_LENGTH = 7
 BIT_FLIP_LENGTH = 6
@@ -195,6 +214,17 @@ def _loose(shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
     def order(brand: Brand) -> tuple[bool, str, str]:
         return (brand.suffix != suffix, brand.platform.slug, brand.token)
 
+    if not shown.isascii():
+        # ``ccḓ.com``, ``ʝb.com``, ``9ƽƽ16.com``: a short name or number written with accented,
+        # hooked or small-capital letters that read as its own. Nobody registers such a label
+        # by accident, so it counts even for two or three characters, where the same change in
+        # ASCII (ccd.com, jb.com) is another company's name. It must keep the brand's suffix (a
+        # typosquat imitates the whole address) and read as the name letter by letter.
+        for brand in sorted(index.by_short_loose.get(loose, ()), key=order):
+            if brand.suffix == suffix and reads_as(shown, brand.token):
+                return Lookalike(
+                    brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
+                )
     candidates = sorted(index.by_loose.get(loose, ()), key=order)
     for brand in candidates:
         brand_loose = loose_skeleton(brand.token)
@@ -217,6 +247,20 @@ def _loose(shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
             continue
         edit, _ = classify_typo(loose, loose_skeleton(brand.token))
         if edit is not None:
+            return Lookalike(
+                brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
+            )
+    return _visual_reading(shown, suffix, code, index)
+
+
+def _visual_reading(shown: str, suffix: str, code: str, index: LookalikeIndex) -> Lookalike | None:
+    """``dlidiglobal``, ``dicllichuxing``, ``pindluodluo``: a long name with several of its
+    letters written as shapes that read as them (dl or cl for d, lb for b, 1 for i, e for c),
+    chained or side by side, which a one-pass skeleton cannot undo. Under the brand's own suffix
+    only: a long name that differs from a brand by shape alone is not chosen by chance."""
+    candidates = index.by_visual_key.get(visual_key(shown), ())
+    for brand in sorted(candidates, key=lambda b: (b.platform.slug, b.token)):
+        if brand.suffix == suffix and reads_as(shown, brand.token):
             return Lookalike(
                 brand.platform, code, brand.token, brand.domain, shown, is_mixed_script(shown)
             )
