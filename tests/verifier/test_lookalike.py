@@ -29,6 +29,7 @@ from verifier.core.lookalike import (
     lookalike_index,
 )
 from verifier.core.messages import REASON_MESSAGES
+from verifier.core.scan import scan
 from verifier.core.verdict import Verdict
 
 PLATFORMS = (
@@ -918,3 +919,13 @@ def test_names_written_in_look_alike_shapes(
 def test_look_alike_shapes_need_evidence(shapes_index: RegistryIndex, value: str) -> None:
     result = check(value, shapes_index)
     assert (result.verdict, result.impersonates) == ("unverified", None), _codes(result)
+
+
+@pytest.mark.parametrize(
+    "value", ["https://www.weather-report.org/", "alipya.com", "pinduoduo-kefu.com", "a@b.cn"]
+)
+def test_an_empty_registry_has_nothing_to_imitate(value: str) -> None:
+    # A registry emptied by an import used to crash every link check: its automaton had no word.
+    empty = RegistryIndex.build([], [])
+    assert check(value, empty).verdict == "unverified"
+    assert [f.verdict.verdict for f in scan(f"客服 {value}", empty).findings] == ["unverified"]

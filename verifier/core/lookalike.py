@@ -79,6 +79,8 @@ def find_lookalike(link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:
     """
     if link.is_ip or not link.registrable or link.registrable in index.owned:
         return None
+    if not len(index.automaton):
+        return None  # an empty registry: no name to imitate (and no automaton to search)
     suffix = link.suffix
     label = link.registrable[: -len(suffix) - 1] if suffix else link.registrable
     shown = display_host(label) if "xn--" in label else label
