@@ -95,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     inputs = [value for _, value in LINK_INPUTS]
     on_bundled: Callable[[str], object] = lambda v: check(v, bundled, kind="url")  # noqa: E731
     on_synthetic: Callable[[str], object] = lambda v: check(v, synthetic, kind="url")  # noqa: E731
+    # The floor: a registry with no platform, where no detector can find anything, so a verdict
+    # is only parsing the link, looking it up and writing the answer in words.
+    empty = RegistryIndex.build([], [])
+    on_empty: Callable[[str], object] = lambda v: check(v, empty, kind="url")  # noqa: E731
 
     def pair(
         func: Callable[[str], object], base: Callable[[str], object], values: Sequence[str]
@@ -106,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bare, verdict_b = pair(on_bundled, extractor, inputs)
     _, verdict_s_bare = pair(on_synthetic, extractor, inputs)
     _, verdict_s = pair(on_synthetic, on_bundled, inputs)
+    _, floor = pair(on_empty, extractor, inputs)
     per_input = [
         (pair(on_bundled, extractor, [v]), pair(on_synthetic, on_bundled, [v])) for v in inputs
     ]
@@ -130,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"| {verdict_b.ratio:.2f}x bare |",
         f"| link verdict, {len(synthetic.platforms)} platforms | {verdict_s.median_us:.1f} "
         f"| {verdict_s_bare.ratio:.2f}x bare, {verdict_s.ratio:.2f}x bundled |",
+        f"| floor: link verdict on an empty registry (parse, look up, answer; no detector "
+        f"can fire) | {floor.median_us:.1f} | {floor.ratio:.2f}x bare |",
         "",
         f"- synthetic registry: `RegistryIndex.build` {build_s * 1000:.0f} ms; first check on "
         f"the fresh index over the {len(LINK_INPUTS)} inputs (builds what the detector derives "
