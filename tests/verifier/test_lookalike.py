@@ -769,6 +769,9 @@ class _RecordingAutomaton:
         self.searched.append(text)
         return self.automaton.iter(text)
 
+    def __len__(self) -> int:
+        return len(self.automaton)
+
 
 def _instrumented(found: LookalikeIndex) -> tuple[LookalikeIndex, list[int], _RecordingAutomaton]:
     counter = [0]
