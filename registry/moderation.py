@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -454,7 +455,7 @@ class Moderation:
             "proposal.create",
             f"proposal:{row.id}",
             before,
-            {"action": action, "platform": slug, "payload": payload, "note": note},
+            {"action": action, "platform": slug, "payload": _logged(action, payload), "note": note},
         )
         return row
 
@@ -519,7 +520,7 @@ class Moderation:
         """What the proposal changes, as ``(field, before, after)`` rows for a side-by-side
         view. For an import, one row per platform or blocklist entry that differs."""
         if row.action == "import":
-            return _import_diff(self.store.data(), row.payload)
+            return [(entry, before, after) for entry, before, after in row.payload["diff"]]
         before = row.before or {}
         after = _after(row)
         keys = list(dict.fromkeys([*before, *after]))
@@ -546,7 +547,11 @@ class Moderation:
             if not isinstance(registry, Mapping):
                 raise Invalid("an import needs the registry file's contents")
             data = parse_registry(registry)
-            return "", {"registry": registry_to_dict(data), "replace": replace_all}, None, 0
+            payload = {"registry": registry_to_dict(data), "replace": replace_all}
+            # The diff is kept as proposed: what the reviewers approve is what they saw, and the
+            # registry version it was made against turns any later change into a conflict.
+            payload["diff"] = [list(change) for change in _import_diff(self.store.data(), payload)]
+            return "", payload, None, self.store.version()
         if action in ("add_blocklist", "remove_blocklist"):
             return self._prepare_block(action, entry, source)
         if action in ("add_platform", "edit_platform"):
@@ -667,6 +672,13 @@ class Moderation:
         payload = row.payload
         target = f"platform:{row.platform}" if row.platform else "blocklist"
         if row.action == "import":
+            version = self.store.version()
+            if version != row.base_revision:
+                raise Conflict(
+                    f"the registry changed after this import was proposed (version "
+                    f"{row.base_revision}, now {version}); reject it and propose the file again, "
+                    "so that its diff shows what it would overwrite"
+                )
             data = parse_registry(payload["registry"])
             counts = self.store.import_data(data, replace=bool(payload.get("replace")))
             self.log(actor, "registry.import", f"proposal:{row.id}", None, counts)
@@ -692,29 +704,29 @@ class Moderation:
             return
         if row.action in ("add_channel", "edit_channel", "retire_channel"):
             prow = self._platform_row(row.platform)
-            parsed = parse_channel(payload["channel"], "channel", prow.country)
-            crow = self._channel_row(prow, parsed.kind, parsed.value, missing_ok=True)
+            channel = parse_channel(payload["channel"], "channel", prow.country)
+            crow = self._channel_row(prow, channel.kind, channel.value, missing_ok=True)
             if row.action == "add_channel":
                 if crow is not None:
-                    raise Conflict(f"{row.platform} already lists {parsed.kind} {parsed.value}")
+                    raise Conflict(f"{row.platform} already lists {channel.kind} {channel.value}")
                 crow = ChannelRow(
-                    kind=parsed.kind,
-                    value=parsed.value,
+                    kind=channel.kind,
+                    value=channel.value,
                     revision=0,
                     position=max((c.position for c in prow.channels), default=-1) + 1,
                 )
                 prow.channels.append(crow)
             else:
-                self._same_revision(crow, row, f"{parsed.kind} {parsed.value} of {row.platform}")
-            crow.label_zh, crow.label_en = parsed.label_zh, parsed.label_en
-            crow.status, crow.scope, crow.source = parsed.status, parsed.scope, parsed.source
-            crow.verified_on = dt.date.fromisoformat(parsed.verified_on)
+                self._same_revision(crow, row, f"{channel.kind} {channel.value} of {row.platform}")
+            crow.label_zh, crow.label_en = channel.label_zh, channel.label_en
+            crow.status, crow.scope, crow.source = channel.status, channel.scope, channel.source
+            crow.verified_on = dt.date.fromisoformat(channel.verified_on)
             crow.revision = (crow.revision or 0) + 1
             self.session.flush()
             self.log(
                 actor,
                 f"registry.{row.action}",
-                f"{target}/{parsed.kind}/{parsed.value}",
+                f"{target}/{channel.kind}/{channel.value}",
                 row.before,
                 payload["channel"],
             )
@@ -941,7 +953,20 @@ def _clean_text(value: Any, field: str, *, required: bool) -> str:
         raise Invalid(f"'{field}' is required")
     if len(value) > MAX_TEXT:
         raise Invalid(f"'{field}' is longer than {MAX_TEXT} characters")
-    return value
+    return str(value)
+
+
+def _logged(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as the audit log keeps it: an import is summed up by its size and digest
+    (the whole file stays in its proposal), everything else in full."""
+    if action != "import":
+        return payload
+    text = json.dumps(payload["registry"], ensure_ascii=False, sort_keys=True)
+    return {
+        "replace": payload["replace"],
+        "changes": len(payload["diff"]),
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
 
 
 def _entry_words(action: str, slug: str) -> str:

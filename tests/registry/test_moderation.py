@@ -539,3 +539,23 @@ def test_channels_not_verified_for_a_year_are_due(mod: Moderation) -> None:
     assert due and all(c.verified_on < today - dt.timedelta(days=365) for c in due)
     assert all(c.status == "active" for c in due)
     assert mod.due(365, today=dt.date(2026, 11, 2)) == []
+
+
+def test_an_import_proposed_before_another_change_is_a_conflict_and_keeps_its_diff(
+    mod: Moderation, session: Session, alice: UserRow, bob: UserRow
+) -> None:
+    from registry.files import registry_to_dict
+
+    mapping = registry_to_dict(RegistryStore(session).data())
+    mapping["platforms"][0]["category"] = "changed by the import"
+    batch = mod.propose(alice, "import", registry=mapping, note="batch")
+    proposed_diff = mod.diff(batch)
+    assert len(proposed_diff) == 1
+    logged = mod.audit(action="proposal.create")[-1].after
+    assert logged is not None and set(logged["payload"]) == {"replace", "changes", "sha256"}
+    _approve(mod, session, bob, alice, "add_channel", platform="icbc", channel=_channel())
+    with pytest.raises(Conflict, match="registry changed after this import"):
+        mod.approve(bob, batch.id)
+    session.rollback()
+    assert _verdict(session, NEW_NUMBER) == "official"  # the later change was not overwritten
+    assert mod.diff(batch) == proposed_diff
