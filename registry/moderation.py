@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -527,9 +527,19 @@ class Moderation:
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
     def _pending(self, proposal_id: int) -> ProposalRow:
+        """The pending proposal, claimed for this transaction: a conditional UPDATE takes the
+        row's write lock first, so two moderators deciding at once cannot both apply it."""
         row = self.proposal(proposal_id)
-        if row.status != "pending":
+        claimed = self.session.execute(
+            update(ProposalRow)
+            .where(ProposalRow.id == proposal_id, ProposalRow.status == "pending")
+            .values(decided_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(claimed, "rowcount", 1) != 1:
+            self.session.refresh(row)
             raise Conflict(f"proposal {proposal_id} is already {row.status}")
+        self.session.refresh(row)
         return row
 
     # The proposal's entry: validated payload, the entry as it is now, and its revision.
@@ -826,6 +836,9 @@ class Moderation:
             self.session.add(group)
         group.count = (group.count or 0) + 1
         group.last_at = now
+        if group.status == "rejected":
+            # Rejected once, reported again: the moderators look again rather than never.
+            group.status = "open"
         if group.claimed_platform is None and claimed_platform:
             group.claimed_platform = claimed_platform
         group.items.append(
@@ -869,7 +882,7 @@ class Moderation:
         row = self._open_report(report_id)
         if row.kind not in ("phone", "url"):
             raise Invalid("only phone numbers and links can go on the blocklist")
-        kind, value = ("phone", row.value) if row.kind == "phone" else ("domain", _host(row.value))
+        kind, value = ("phone", row.value) if row.kind == "phone" else _link_entry(row.value)
         evidence = f"{row.count} public report(s), report #{row.id}, first {row.first_at:%Y-%m-%d}"
         proposal = self.propose(
             actor,
@@ -911,6 +924,8 @@ class Moderation:
         _require_active(actor)
         row = self._open_report(report_id)
         original = self.report(of_id)
+        while original.duplicate_of is not None:  # point at the first report, never a chain
+            original = self.report(original.duplicate_of)
         if original.id == row.id:
             raise Invalid("a report cannot be a duplicate of itself")
         row.status = "duplicate"
@@ -997,13 +1012,19 @@ def _after(row: ProposalRow) -> dict[str, Any]:
     return {}
 
 
-def _host(url: str) -> str:
+def _link_entry(url: str) -> tuple[str, str]:
+    """The blocklist entry for a reported link: its host, or the link itself when the host is
+    shared (a free hosting suffix, a shortener), where blocking the host would block everyone."""
     from verifier.core.link import InvalidLink, normalize_link
+    from verifier.core.shorteners import is_shortener
 
     try:
-        return normalize_link(url).host
+        link = normalize_link(url)
     except InvalidLink as exc:
         raise Invalid(f"{url!r} is not a link that can be blocklisted") from exc
+    if link.private_suffix or is_shortener(link.host):
+        return "url", link.normalized
+    return "domain", link.host
 
 
 def _import_diff(current: RegistryData, payload: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:

@@ -559,3 +559,32 @@ def test_an_import_proposed_before_another_change_is_a_conflict_and_keeps_its_di
     session.rollback()
     assert _verdict(session, NEW_NUMBER) == "official"  # the later change was not overwritten
     assert mod.diff(batch) == proposed_diff
+
+
+def test_a_rejected_value_reported_again_is_reopened(mod: Moderation, alice: UserRow) -> None:
+    group = mod.submit_report(kind="phone", value="+864009990003", input="4009990003")
+    mod.reject_report(alice, group.id, "looked fine")
+    assert mod.submit_report(kind="phone", value="+864009990003", input="400 999 0003") is group
+    assert (group.status, group.count) == ("open", 2)
+
+
+def test_a_reported_page_on_a_shared_host_is_blocklisted_as_a_link_not_the_host(
+    mod: Moderation, alice: UserRow
+) -> None:
+    shared = mod.submit_report(
+        kind="url", value="https://icbc-refund.github.io/login", input="icbc-refund.github.io/login"
+    )
+    entry = mod.confirm_report(alice, shared.id, "phishing page").payload["entry"]
+    assert (entry["kind"], entry["value"]) == ("url", "https://icbc-refund.github.io/login")
+
+
+def test_duplicates_point_at_the_first_report_never_a_chain(
+    mod: Moderation, alice: UserRow
+) -> None:
+    first, second, third = (
+        mod.submit_report(kind="phone", value=f"+86400999000{n}", input=f"400999000{n}")
+        for n in (4, 5, 6)
+    )
+    mod.mark_duplicate(alice, second.id, first.id)
+    mod.mark_duplicate(alice, third.id, second.id)
+    assert third.duplicate_of == first.id and first.count == 3
