@@ -90,11 +90,18 @@ def attribute(
     only = {m.platform.slug for m in mentions}
     sole = next(iter(only)) if len(only) == 1 else None
     claims: list[str | None] = []
+    lo = hi = 0
     for contact in contacts:
-        lo, hi = _sentence_around(text, backwards, contact.start)
+        # Contacts are sorted and sentences end with one character: a contact starting before
+        # the end of the previous contact's sentence is in that sentence.
+        if contact.start >= hi:
+            lo, hi = _sentence_around(text, backwards, contact.start)
         first, last = bisect_left(mention_starts, lo), bisect_left(mention_starts, hi)
         nearby = [m for m in mentions[first:last] if m.end <= hi]
-        claim = _nearest(text, contact, nearby) if nearby else None
+        if len(nearby) == 1:
+            claim: str | None = nearby[0].platform.slug  # the nearest, whatever the distance
+        else:
+            claim = _nearest(text, contact, nearby) if nearby else None
         if claim is None:
             claim = signature
         if claim is None and sole is not None and _SERVICE.search(text, lo, hi):

@@ -13,7 +13,7 @@ from verifier.core.index import Platform, RegistryIndex
 from verifier.core.judgement import Judgement, judge_matches, judge_unlisted
 from verifier.core.link_verdict import judge_email, judge_link
 from verifier.core.normalize import MAX_INPUT_LENGTH, fold, has_control_characters
-from verifier.core.phone import looks_like_phone
+from verifier.core.phone import ParsedPhone, looks_like_phone
 from verifier.core.phone_verdict import judge_phone
 from verifier.core.verdict import Verdict
 
@@ -57,6 +57,7 @@ def check(
     region: str = "CN",
     claimed: str | None = None,
     lang: str = "zh",
+    parsed: ParsedPhone | None = None,
 ) -> Verdict:
     """Judge ``value`` against ``index`` and explain the verdict.
 
@@ -67,6 +68,9 @@ def check(
         region: ISO region for numbers written without a country code.
         claimed: slug of the platform the value was presented as, if known.
         lang: ``zh`` or ``en``, the language of the reasons.
+        parsed: for ``kind="phone"``, ``value`` as the caller already parsed it with
+            :func:`~verifier.core.phone.parse_folded_phone` for ``region`` and the index's
+            known phones (the scanner parses every number it finds); it is not parsed again.
 
     Never raises for any string input: unusable values get the verdict ``invalid``.
     """
@@ -86,8 +90,10 @@ def check(
         judgement.reason(problem)
         return judgement.finish(value, guessed or _fallback_kind(value), None)
     assert guessed is not None  # noqa: S101 -- narrowed above; keeps mypy exact
-    judge = _JUDGES[guessed]
-    normalized = judge(text, judgement, region, claimed_platform)
+    if guessed == "phone":
+        normalized = judge_phone(text, judgement, region, claimed_platform, parsed=parsed)
+    else:
+        normalized = _JUDGES[guessed](text, judgement, region, claimed_platform)
     return judgement.finish(value, guessed, normalized)
 
 

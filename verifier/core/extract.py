@@ -18,12 +18,13 @@ import bisect
 import re
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from verifier.core.link import InvalidLink, normalize_host
-from verifier.core.normalize import Folded, fold_with_offsets, span_in_original
-from verifier.core.numerals import find_phone_numbers
+from verifier.core.normalize import Folded, fold_with_offsets
+from verifier.core.numerals import find_parsed_phone_numbers
+from verifier.core.phone import ParsedPhone
 from verifier.core.suffixes import split_host
 
 __all__ = ["Contact", "extract_contacts"]
@@ -47,10 +48,13 @@ class Contact:
     value: str
     #: For handles, ``qq`` or ``wechat``; empty otherwise.
     label: str = ""
+    #: For phones, the number as parsed while it was found (with region ``CN``), or None: the
+    #: scanner hands it to :func:`~verifier.core.check.check`, which then need not parse again.
+    parsed: ParsedPhone | None = field(default=None, repr=False, compare=False)
 
 
-# (folded start, folded end, kind, value, label)
-_Candidate = tuple[int, int, str, str, str]
+# (folded start, folded end, kind, value, label, parsed phone)
+_Candidate = tuple[int, int, str, str, str, ParsedPhone | None]
 _PRIORITY = {"email": 0, "url": 1, "handle": 2, "phone": 3}
 
 _LATIN = r"A-Za-z0-9\u00c0-\u052f"  # Latin, Greek and Cyrillic letters, and combining marks
@@ -67,9 +71,11 @@ _SCHEME_LINK = re.compile(
     rf"([hH](?:[tT]{{2}}|[xX]{{2}})[pP][sS]?)://([-A-Za-z0-9._~%!$&'()*+,;=:]{{1,256}}@)?"
     rf"({_HOST}|\d{{1,3}}(?:\.\d{{1,3}}){{3}}|\[[0-9A-Fa-f:.]+\])({_PATH})"
 )
-# A domain written without a scheme, from a Latin label at a word boundary ...
+# A domain written without a scheme, from a Latin label at a word boundary ... The first label
+# is atomic: no dot starts with a letter, digit or "-", so a dot can only follow the whole run
+# of them, and giving characters back one by one (at every number of a page) finds nothing.
 _BARE_LINK = re.compile(
-    rf"([{_LATIN}](?<![{_LATIN}_@.\-][{_LATIN}])(?:[{_LATIN}-]{{0,61}}[{_LATIN}])?"
+    rf"([{_LATIN}](?<![{_LATIN}_@.\-][{_LATIN}])(?>(?:[{_LATIN}-]{{0,61}}[{_LATIN}])?)"
     rf"(?:{_DOT}{_LABEL}){{1,30}})({_PATH})"
 )
 # ... or from a CJK label, found from its dot in the text as submitted: a dot after CJK and
@@ -134,25 +140,30 @@ def extract_contacts(
     [('url', 'icbc.com.cn'), ('handle', 'pdd_kefu01')]
     """
     folded, origin = prefolded or fold_with_offsets(text)
-    found: list[tuple[int, int, int, int, str, str, str]] = []
-    for start, end, kind, value, label in _candidates(text, folded, origin, known_phones):
-        first, last = span_in_original(origin, start, end)
+    found: list[tuple[int, int, int, int, str, str, str, int]] = []
+    parsed: list[ParsedPhone | None] = []
+    for start, end, kind, value, label, phone in _candidates(text, folded, origin, known_phones):
+        # span_in_original(origin, start, end), inlined: no candidate is empty.
+        first, last = origin[start], origin[end - 1] + 1
         # A link with a scheme wins even over an e-mail address: in "https://icbc.com.cn@evil.top"
         # the part before "@" is a user name, and the link is the contact.
         rank = -1 if kind == "url" and "://" in value else _PRIORITY[kind]
-        found.append((rank, first - last, first, last, kind, value, label))
+        # The parsed phone is looked up by number: parsed numbers do not sort.
+        found.append((rank, first - last, first, last, kind, value, label, len(parsed)))
+        parsed.append(phone)
     found.sort()
-    starts: list[int] = []
-    ends: list[int] = []
-    chosen: list[Contact] = []
-    for _, _, first, last, kind, value, label in found:
-        at = bisect.bisect_left(starts, first)
-        if (at and ends[at - 1] > first) or (at < len(starts) and starts[at] < last):
+    taken = bytearray(len(text))  # the characters of the contacts chosen so far
+    chosen: list[tuple[int, int, str, str, str, int]] = []
+    for _, _, first, last, kind, value, label, number in found:
+        if taken.find(1, first, last) >= 0:
             continue  # a stronger or longer contact already covers part of this one
-        starts.insert(at, first)
-        ends.insert(at, last)
-        chosen.insert(at, Contact(first, last, text[first:last], kind, value, label))
-    return tuple(chosen)
+        taken[first:last] = b"\x01" * (last - first)
+        chosen.append((first, last, kind, value, label, number))
+    chosen.sort()  # by start: the contacts never overlap
+    return tuple(
+        Contact(first, last, text[first:last], kind, value, label, parsed[number])
+        for first, last, kind, value, label, number in chosen
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +195,10 @@ def _candidates(
             if not _after_ascii(links, m.start(), str.isalpha):  # "xhttp://" is no scheme
                 found.append(_link(t, m, m.start(), m.start(3), m.start(4)))
     for m in _BARE_LINK.finditer(links):
-        found.append(_link(t, m, m.start(), m.start(1), m.start(2), bare=True))
+        # Most are decimals ("4.5", "345.84"): the first tests of _link, without its slicing.
+        written_host = _DOT_TOKEN.sub(".", m.group(1))
+        if len(written_host) <= 253 and _registrable_host(written_host) is not None:
+            found.append(_link(t, m, m.start(), m.start(1), m.start(2), bare=True))
     done = 0
     for at in _cjk_link_starts(t):
         if at >= done and (host := _HOST_AT.match(links, at)) is not None:
@@ -192,8 +206,8 @@ def _candidates(
             found.append(_link(t, host, at, at, host.start(2), bare=True))
     yield from (link for link in found if link is not None)
     yield from _handles(folded)
-    for start, end, value in find_phone_numbers(folded, known):
-        yield start, end, "phone", value, ""
+    for start, end, value, parsed in find_parsed_phone_numbers(folded, known):
+        yield start, end, "phone", value, "", parsed
 
 
 def _cjk_link_starts(t: _Text) -> Iterator[int]:
@@ -221,14 +235,14 @@ def _link(
     host = _DOT_TOKEN.sub(".", raw_host)
     if len(host) > 253:
         return None  # longer than any host name
+    # Bare candidates are mostly decimals ("4.5", "345.84"): the suffix rejects them first.
+    if bare and _registrable_host(host) is None:
+        return None
     for dot in _DOT_TOKEN.finditer(raw_host):
         # "下载APP。中国人…": an ideographic full stop before CJK ends a sentence.
         if t.written(host_at + dot.start()) in "。｡" and _CJK_CHAR.match(raw_host, dot.end()):
             return None
-    if bare:
-        if _registrable_host(host) is None:
-            return None
-    elif not (host[0].isdigit() or host[0] == "[" or _valid_host(host)):
+    if not bare and not (host[0].isdigit() or host[0] == "[" or _valid_host(host)):
         return None
     for k in range(len(rest)):  # the path ends where the text leaves ASCII ("/a，请")
         if not t.written(rest_at + k).isascii():
@@ -236,7 +250,7 @@ def _link(
             break
     rest = _trim_trailing(rest)
     value = "" if bare else f"{m.group(1).lower().replace('xx', 'tt')}://{m.group(2) or ''}"
-    return start, rest_at + len(rest), "url", value + host + rest, ""
+    return start, rest_at + len(rest), "url", value + host + rest, "", None
 
 
 @lru_cache(maxsize=4096)
@@ -290,7 +304,7 @@ def _emails(folded: str) -> Iterator[_Candidate]:
                 host = _DOT_TOKEN.sub(".", domain.group(1))
                 if _registrable_host(host) is not None:
                     value = f"{local.group()}@{host}".lower()
-                    yield start, domain.end(1), "email", value, ""
+                    yield start, domain.end(1), "email", value, "", None
         at = folded.find("@", at + 1)
 
 
@@ -306,9 +320,9 @@ def _handles(folded: str) -> Iterator[_Candidate]:
         mobile, number, account = m.group("mobile", "number", "id")
         if m.group("qq"):
             if account is None:
-                yield m.end("sep"), m.end(), "handle", _digits(mobile or number), "qq"
+                yield m.end("sep"), m.end(), "handle", _digits(mobile or number), "qq", None
         elif mobile is not None:
-            yield m.start("mobile"), m.end(), "handle", _digits(mobile), "wechat"
+            yield m.start("mobile"), m.end(), "handle", _digits(mobile), "wechat", None
         elif account is not None:
             # After an English label, letters are one word with it unless something separates
             # them ("wxyz_abc"), and an ID of letters only is a word unless a colon introduces
@@ -317,7 +331,7 @@ def _handles(folded: str) -> Iterator[_Candidate]:
                 not m.group("sep") or (account.isalpha() and ":" not in m.group("sep"))
             ):
                 continue
-            yield m.start("id"), m.end(), "handle", account, "wechat"
+            yield m.start("id"), m.end(), "handle", account, "wechat", None
 
 
 def _after_ascii(text: str, at: int, test: Callable[[str], bool]) -> bool:

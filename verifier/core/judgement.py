@@ -41,6 +41,15 @@ class Judgement:
     def reason(self, code: str, **params: object) -> None:
         self.reasons.append(Reason(code, render(code, self.lang, **params)))
 
+    def registry_reason(self, code: str, **params: str) -> None:
+        """:meth:`reason` for a message made only of what the registry says (platform names)
+        and of words (a kind): the same for every value, so worded once per snapshot."""
+        key = ("reason", code, self.lang, *params.items())
+        lang = self.lang
+        self.reasons.append(
+            self.index.memo(key, lambda: Reason(code, render(code, lang, **params)))
+        )
+
     def name(self, platform: Platform) -> str:
         return platform.name(self.lang)
 
@@ -53,11 +62,20 @@ class Judgement:
             normalized=None if self.verdict == "invalid" else normalized,
             verdict=self.verdict,
             risk=risk_for(self.verdict, self.concrete_trick),
-            platform=platform_ref(self.platform, self.lang),
-            impersonates=platform_ref(self.impersonates, self.lang),
+            platform=self._ref(self.platform),
+            impersonates=self._ref(self.impersonates),
             reasons=tuple(self.reasons),
             official_channels=channels,
             registry_version=self.index.version,
+        )
+
+    def _ref(self, platform: Platform | None) -> PlatformRef | None:
+        """:func:`platform_ref`, kept with the snapshot."""
+        if platform is None:
+            return None
+        lang = self.lang
+        return self.index.memo(
+            ("platform_ref", platform.slug, lang), lambda: platform_ref(platform, lang)
         )
 
 
@@ -107,7 +125,7 @@ def judge_blocked(j: Judgement, impersonates: str | None, evidence: str, added_o
     target = j.index.platform(impersonates) if impersonates else None
     if target is not None:
         j.impersonates = target
-        j.reason("impersonates_platform", platform=j.name(target))
+        j.registry_reason("impersonates_platform", platform=j.name(target))
 
 
 def judge_matches(
@@ -147,20 +165,22 @@ def note_claim_mismatch(j: Judgement, claimed: Platform | None) -> None:
     if claimed is None or j.platform is None or claimed.slug == j.platform.slug:
         return
     j.verdict, j.impersonates = "suspicious", claimed
-    j.reason("claimed_platform_mismatch", platform=j.name(j.platform), claimed=j.name(claimed))
+    j.registry_reason(
+        "claimed_platform_mismatch", platform=j.name(j.platform), claimed=j.name(claimed)
+    )
 
 
 def judge_unlisted(j: Judgement, claimed: Platform | None, kind: str) -> None:
     if claimed is None:
-        j.reason("not_in_registry", kind=kind)
+        j.registry_reason("not_in_registry", kind=kind)
         return
     j.impersonates = claimed
     if j.verdict == "unverified":
         # Presented as the platform's, but not one of its channels: a red flag for every kind,
         # as it already is for links and numbers.
         j.verdict = "suspicious"
-    j.reason("not_listed_for_claimed", platform=j.name(claimed), kind=kind)
+    j.registry_reason("not_listed_for_claimed", platform=j.name(claimed), kind=kind)
     if kind == "phone" and claimed.phone_support == "unknown":
-        j.reason("platform_phone_unknown", platform=j.name(claimed))
+        j.registry_reason("platform_phone_unknown", platform=j.name(claimed))
     elif kind == "phone" and claimed.phone_support == "none":
-        j.reason("platform_has_no_phone", platform=j.name(claimed))
+        j.registry_reason("platform_has_no_phone", platform=j.name(claimed))

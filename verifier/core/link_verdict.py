@@ -48,7 +48,7 @@ def judge_link(text: str, j: Judgement, region: str, claimed: Platform | None) -
         # Presented as a platform's site, but not one of its domains.
         j.impersonates = claimed
         j.verdict = "suspicious"
-        j.reason("not_listed_for_claimed", platform=j.name(claimed), kind="url")
+        j.registry_reason("not_listed_for_claimed", platform=j.name(claimed), kind="url")
     elif j.verdict == "unverified":
         judge_unlisted(j, None, "url")
     return link.normalized

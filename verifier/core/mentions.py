@@ -114,28 +114,37 @@ def find_mentions(
         return ()
     folded, origin = prefolded or fold_with_offsets(text, lower=True)
     folded, origin = _collapse_whitespace(folded, origin, _spanned_runs(index))
-    candidates: list[tuple[int, int, Platform]] = []
-    for last, (name, owners) in automaton.iter(folded):
+    size = len(folded)
+    # (minus the length, start, end, platform): no two names share a span, so the platform
+    # is never compared when sorting.
+    candidates: list[tuple[int, int, int, Platform]] = []
+    for last, (length, owners, latin_start, latin_end, platform) in automaton.iter(folded):
         end = last + 1
-        start = end - len(name)
-        if not _at_word_boundaries(folded, start, end, name):
+        start = end - length
+        # A Latin name's ends must not touch an ASCII letter or digit ("CMB" in "CMBC").
+        if latin_start and start > 0 and _is_word_char(folded[start - 1]):
             continue
-        o_start, o_end = span_in_original(origin, start, end)
-        owner = _owner_as_written(owners, text[o_start:o_end])
-        if owner is not None:
-            candidates.append((start, end, owner.platform))
+        if latin_end and end < size and _is_word_char(folded[end]):
+            continue
+        if platform is None:  # the first owner's name counts only in capitals
+            o_start, o_end = span_in_original(origin, start, end)
+            owner = _owner_as_written(owners, text[o_start:o_end])
+            if owner is None:
+                continue
+            platform = owner.platform
+        candidates.append((start - end, start, end, platform))
     # Longest first; a shorter name overlapping one already taken is part of it.
-    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
-    taken = bytearray(len(folded))
-    mentions: list[Mention] = []
-    for start, end, platform in candidates:
-        if any(taken[start:end]):
+    candidates.sort()
+    taken = bytearray(size)
+    kept: list[tuple[int, int, int, Platform]] = []
+    for _, start, end, platform in candidates:
+        if taken.find(1, start, end) >= 0:
             continue
         taken[start:end] = b"\x01" * (end - start)
-        o_start, o_end = span_in_original(origin, start, end)
-        mentions.append(Mention(o_start, o_end, text[o_start:o_end], platform))
-    mentions.sort(key=lambda m: m.start)
-    return tuple(mentions)
+        # span_in_original(origin, start, end), inlined: names are never empty.
+        kept.append((origin[start], len(kept), origin[end - 1] + 1, platform))
+    kept.sort()
+    return tuple(Mention(s, e, text[s:e], platform) for s, _, e, platform in kept)
 
 
 def _automaton(index: RegistryIndex) -> ahocorasick.Automaton:
@@ -157,7 +166,7 @@ def _spanned_runs(index: RegistryIndex) -> re.Pattern[str] | None:
     def compute() -> re.Pattern[str] | None:
         pairs = [
             (key[at - 1], key[at + 1])
-            for key, _ in _automaton(index).values()
+            for key in _automaton(index)  # its keys
             for at, char in enumerate(key)
             if char == " "
         ]
@@ -195,7 +204,19 @@ def _build_automaton(platforms: Iterable[Platform]) -> ahocorasick.Automaton:
         ranked = tuple(by_slug.values())
         if len(ranked) > 1:
             ranked = tuple(sorted(ranked, key=lambda o: (not o.primary, o.platform.slug)))
-        automaton.add_word(key, (key, ranked))
+        # What find_mentions needs of a match: the name's length, its owners, whether it
+        # starts and ends with a Latin letter or digit (then it must stand at word boundaries),
+        # and the platform it names unless the case it is written in decides.
+        automaton.add_word(
+            key,
+            (
+                len(key),
+                ranked,
+                _is_word_char(key[0]),
+                _is_word_char(key[-1]),
+                None if ranked[0].capitals_only else ranked[0].platform,
+            ),
+        )
     if len(automaton):
         automaton.make_automaton()
     return automaton
@@ -259,13 +280,6 @@ def _collapse_whitespace(
 
 def _is_word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
-
-
-def _at_word_boundaries(folded: str, start: int, end: int, name: str) -> bool:
-    """True unless a Latin name's end touches an ASCII letter or digit ("CMB" in "CMBC")."""
-    if _is_word_char(name[0]) and start > 0 and _is_word_char(folded[start - 1]):
-        return False
-    return not (_is_word_char(name[-1]) and end < len(folded) and _is_word_char(folded[end]))
 
 
 def _owner_as_written(owners: tuple[_Owner, ...], written: str) -> _Owner | None:

@@ -52,6 +52,8 @@ def fold(value: str) -> str:
     >>> fold("icbc。com。cn")
     'icbc.com.cn'
     """
+    if value.isascii():
+        return value.strip()  # NFKC and the translation leave ASCII alone
     return unicodedata.normalize("NFKC", value).translate(_TRANSLATION).strip()
 
 
@@ -134,21 +136,26 @@ def fold_with_offsets(text: str, *, lower: bool = False) -> Folded:
     """
     table = _FOLD_TABLES[lower]
     replaced = _replace_folded(text, table)
-    irregular = dict(table.irregular)
+    identity = _identity(len(text) + 1)
     if replaced is not None:
-        folded, astral = replaced
+        # Every character that folding changes in ``text`` was met, so only those can be
+        # irregular; most texts have none.
+        folded, met = replaced
+        irregular = {c: len(out) for c in met if len(out := table[ord(c)]) != 1}
+        if not irregular:
+            return folded, identity  # every character folded to one: the common case
     else:
         folded = text.translate(table)
-        astral = set(_ASTRAL.findall(text))
-    # Characters outside the BMP are not cached; the few that fold irregularly are found here.
-    for char in astral:
-        out = table[ord(char)]
-        if len(out) != 1:
-            irregular[char] = len(out)
+        irregular = dict(table.irregular)
+        # Characters outside the BMP are not cached; the few that fold irregularly are
+        # found here.
+        for char in set(_ASTRAL.findall(text)):
+            out = table[ord(char)]
+            if len(out) != 1:
+                irregular[char] = len(out)
     pattern = _irregular_pattern(frozenset(irregular))
-    identity = _identity(len(text) + 1)
     if pattern.search(text) is None:
-        return folded, identity  # every character folded to one: the common case
+        return folded, identity  # every character folded to one
     origin: list[int] = []
     last = 0
     for match in pattern.finditer(text):
@@ -161,8 +168,9 @@ def fold_with_offsets(text: str, *, lower: bool = False) -> Folded:
 
 
 def _replace_folded(text: str, table: _FoldTable) -> tuple[str, set[str]] | None:
-    """``text.translate(table)`` and the characters outside the BMP met, or None when the
-    text is better left to ``translate``.
+    """``text.translate(table)`` and the characters it met that folding may change (those it
+    changed, and the characters outside the BMP, which are not cached), or None when the text
+    is better left to ``translate``.
 
     ``translate`` looks every character up (about 0.1 µs each: most of the cost of folding a
     100 KB page), though most texts hold only a handful of distinct characters that folding
@@ -173,19 +181,18 @@ def _replace_folded(text: str, table: _FoldTable) -> tuple[str, set[str]] | None
     """
     changing = _changing_pattern(table.lower)
     folded = text
-    astral: set[str] = set()
+    met: set[str] = set()
     at = 0
     for _ in range(_MAX_REPLACEMENTS):
         match = changing.search(folded, at)
         if match is None:
-            return folded, astral
+            return folded, met
         char = match.group()
         out = table[ord(char)]
-        if ord(char) > 0xFFFF:
-            astral.add(char)
-            if out == char:  # the pattern takes every astral character; most stay
-                at = match.end()
-                continue
+        met.add(char)
+        if ord(char) > 0xFFFF and out == char:
+            at = match.end()  # the pattern takes every astral character; most stay
+            continue
         if changing.search(out) is not None:
             return None
         folded = folded.replace(char, out)

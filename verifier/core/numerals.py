@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from verifier.core.phone import InvalidPhone, ParsedPhone, parse_folded_phone
 
-__all__ = ["chinese_to_ascii", "find_phone_numbers"]
+__all__ = ["chinese_to_ascii", "find_parsed_phone_numbers", "find_phone_numbers"]
 
 _CHINESE_DIGITS = "〇零一二三四五六七八九幺"
 _TO_ASCII = str.maketrans(_CHINESE_DIGITS, "001234567891")
@@ -54,16 +54,43 @@ _GROUP = re.compile(rf"[{_DECIMAL}]+|[{_CHINESE_DIGITS}]+")
 _ASCII_GROUP = re.compile(r"[0-9]+")
 
 
+# Written between a label and its number: "电话：", "tel. ", "号码为".
+_BETWEEN = ".:#号码为是-"
+
+# What a character before a number means to :func:`_labelled`, walking back from the number.
+_SKIP, _STOP, _END = 0, 1, 2
+
+
+class _Steps(dict[str, int]):
+    """Character -> :data:`_SKIP` (may stand between a label and its number), :data:`_END`
+    (may end the label: the label's pattern decides) or :data:`_STOP` (no label ends here),
+    filled on first sight; only characters of the Basic Multilingual Plane are kept."""
+
+    def __init__(self, ends: frozenset[str]) -> None:
+        super().__init__()
+        self.ends = ends
+
+    def __missing__(self, char: str) -> int:
+        lowered = char.lower()
+        if lowered in self.ends or len(lowered) != 1:
+            step = _END
+        elif lowered in _BETWEEN or lowered.isspace():
+            step = _SKIP
+        else:
+            step = _STOP
+        if ord(char) <= 0xFFFF:
+            self[char] = step
+        return step
+
+
 class _Label(NamedTuple):
     """A label that ends right before a number (see :func:`_label_before`)."""
 
     pattern: re.Pattern[str]
     #: What a label can end with (lower-cased): its words' last characters and its suffixes'.
     ends: frozenset[str]
-
-
-# Written between a label and its number: "电话：", "tel. ", "号码为".
-_BETWEEN = ".:#号码为是-"
+    #: How each character before a number is read (from ``ends`` and :data:`_BETWEEN`).
+    steps: _Steps
 
 
 def _label_before(cjk: str, english: str, suffixes: str = "") -> _Label:
@@ -81,7 +108,8 @@ def _label_before(cjk: str, english: str, suffixes: str = "") -> _Label:
     between = rf"[\s{re.escape(_BETWEEN)}]*"
     suffix = rf"(?:(?:{words(suffixes)})\s*)?" if suffixes else ""
     pattern = re.compile(rf"{between}{suffix}(?:(?:{words(english)})(?![a-z])|{words(cjk)})")
-    return _Label(pattern, frozenset(w[-1] for w in f"{cjk} {english} {suffixes}".split()))
+    ends = frozenset(w[-1] for w in f"{cjk} {english} {suffixes}".split())
+    return _Label(pattern, ends, _Steps(ends))
 
 
 # Words that announce a phone number: a short number right after them is a service line.
@@ -113,6 +141,7 @@ _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}$")
 _MAX_DIGITS = 17
 
 _Group = tuple[int, int, str]  # start, end, ASCII digits
+_Found = tuple[int, int, str, ParsedPhone | None]  # start, end, value, parsed
 
 
 def chinese_to_ascii(digits: str) -> str:
@@ -141,12 +170,41 @@ def find_phone_numbers(
     >>> list(find_phone_numbers("热线 400🔸882🔸0000，订单号 13800138000，拨打九五五八八"))
     [(3, 15, '4008820000'), (34, 39, '95588')]
     """
+    for start, end, value, _ in find_parsed_phone_numbers(folded, known):
+        yield start, end, value
+
+
+def find_parsed_phone_numbers(
+    folded: str, known: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, int, str, ParsedPhone | None]]:
+    """:func:`find_phone_numbers`, each number with what libphonenumber made of it while it
+    was found: ``(start, end, value, parsed)``, where ``parsed`` is
+    ``parse_folded_phone(value, "CN", known)``, or None for digits kept after a phone label
+    that make no valid number. The scanner hands it to ``check``, which need not parse again.
+    """
+    steps = _PHONE_LABEL.steps
     for run in _RUN.finditer(folded):
         offset, written = run.start(), run.group()
         if written.isascii():
             if written.isdecimal():  # the common case: one group
+                # Unless its digits may begin a long number, one group is a phone only when
+                # the registry lists it or a phone label precedes it (what _longest_phone
+                # decides first): most runs (counts, codes, parts of words) end here.
+                if (
+                    not _LONG_START.match(written)
+                    and not (len(written) <= 6 and written in known)
+                    # not _labelled(folded, offset), its common case inlined
+                    and (
+                        not offset
+                        or steps[folded[offset - 1]] == _STOP
+                        or not _labelled(folded, offset)
+                    )
+                ):
+                    continue
                 groups = [(offset, run.end(), written)]
             else:  # ASCII digits need no converting: "2026-03-14", "021 6123 4567"
+                if _glued_quiet(folded, offset, written, known):
+                    continue
                 groups = [
                     (offset + m.start(), offset + m.end(), m.group())
                     for m in _ASCII_GROUP.finditer(written)
@@ -173,9 +231,37 @@ def find_phone_numbers(
             plus_at = -1
 
 
+# An ASCII run whose later groups are all glued to the first by a lone dash or dot.
+_GLUED_RUN = re.compile(r"([0-9]+)(?:[-.][0-9]+)+")
+
+
+def _glued_quiet(folded: str, offset: int, written: str, known: frozenset[str]) -> bool:
+    """True when the ASCII run ``written`` at ``offset`` holds no phone number because it is a
+    date, a price or a time ("2026-03-14", "345.84", the "00-21" of "9:00-21:00").
+
+    Decided as :func:`find_phone_numbers` would, without building its groups: the later groups
+    of such a run go on the first, so only the first can start a number; glued by number
+    punctuation to digits before it, every number it starts is blocked (:func:`_blocked`);
+    otherwise, when three digits or more begin no long number (:func:`_longest_phone`), it
+    needs a listed short number among its first digits or a phone label before it.
+    """
+    glued = _GLUED_RUN.fullmatch(written)
+    if glued is None:
+        return False
+    if offset >= 2 and folded[offset - 1] in ".:," and folded[offset - 2].isdigit():
+        return True
+    if glued.end(1) < 3 or _LONG_START.match(written) or _labelled(folded, offset):
+        return False
+    digits = written.replace("-", "").replace(".", "")
+    # Every prefix _longest_phone would look up is one of these (it joins whole groups).
+    return not (
+        digits[:3] in known or digits[:4] in known or digits[:5] in known or digits[:6] in known
+    )
+
+
 def _longest_phone(
     folded: str, groups: list[_Group], i: int, plus_at: int, known: frozenset[str]
-) -> tuple[tuple[int, int, str], int] | None:
+) -> tuple[_Found, int] | None:
     """The longest phone number made of ``groups[i:j]``, and that ``j``."""
     first = groups[i]
     start = first[0] if plus_at < 0 else plus_at
@@ -217,7 +303,7 @@ def _longest_phone(
         and (labelled if labelled is not None else _labelled(folded, start))
         and not _blocked(folded, start, first[1], len(first[2]) <= 6)
     ):
-        return (start, first[1], ("+" if plus_at >= 0 else "") + first[2]), i + 1
+        return (start, first[1], ("+" if plus_at >= 0 else "") + first[2], None), i + 1
     return None
 
 
@@ -244,7 +330,7 @@ def _shape(digits: str, first: str, count: int, plus: bool) -> tuple[str, bool] 
 
 def _phone(
     folded: str, start: int, end: int, value: str, short: bool, known: frozenset[str]
-) -> tuple[int, int, str] | None:
+) -> _Found | None:
     """The phone at ``[start, end)`` with its span completed, unless its context or
     libphonenumber says it is none."""
     if _blocked(folded, start, end, short) or _IPV4.match(folded, start, end):
@@ -258,21 +344,24 @@ def _phone(
         start -= 1  # "(021)61234567": the bracket opened before the first digit
     while end < len(folded) and folded[end] in "\ufe0f\u20e3":
         end += 1  # the keycap marks of a last digit written as 0️⃣
-    return start, end, value
+    return start, end, value, parsed
 
 
 def _labelled(folded: str, start: int, label: _Label = _PHONE_LABEL) -> bool:
     """True when ``label`` ends right before ``start``."""
-    window = max(0, start - 24)
     # Most numbers follow a character that ends no label and may not stand between one and
     # the number ("2026-03-14" after "于", prices after "¥"): walking back past the characters
     # allowed between settles them without building and reversing the window.
+    steps = label.steps
+    if not start or steps[folded[start - 1]] == _STOP:
+        return False  # the common case, first
+    window = max(0, start - 24)
     at = start - 1
     while at >= window:
-        char = folded[at].lower()
-        if char in label.ends or len(char) != 1:
+        step = steps[folded[at]]
+        if step == _END:
             break
-        if char not in _BETWEEN and not char.isspace():
+        if step == _STOP:
             return False
         at -= 1
     else:

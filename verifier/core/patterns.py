@@ -100,11 +100,9 @@ _OTHER_APP = [
     _each("download|install", r" (?:the |our |this )?(?:[a-z0-9]+ ){0,3}(?:app|apk)" + _END),
 ]
 
-_HOURS = "0123456789一二两三四五六七八九十"
 _URGENCY = [
     "立即|立刻|马上|尽快|尽早|赶紧|抓紧|即刻|火速",
-    # 24小时内, 二十四小时内.
-    _each("|".join(_HOURS), rf"[{_HOURS}]{{0,2}}个?小时内"),
+    # (A deadline in hours, "24小时内", is found by _Cue.search from its "小时内".)
     "今天内|今日内|当天内|当日内|逾期|否则|冻结|注销|过期|即将到期|限时|最后期限|封号",
     _each("影响|上|纳入|进入", "(?:个人)?征信"),
     "征信(?:受损|受影响|黑名单|不良|污点)",
@@ -181,8 +179,56 @@ _SCREEN_SHARING = [
     _each("anydesk|teamviewer|todesk|rustdesk|sunlogin|quick support|quicksupport", _END),
 ]
 
+# A deadline in hours: "24小时内", "二十四小时内" (one to three numerals, 个, 小时内).
+_HOURS = frozenset("0123456789一二两三四五六七八九十")
+_IN_HOURS = "小时内"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """The cues of one pattern: a regex, and for urgency the deadline in hours.
+
+    A deadline in hours can start at any digit of a page, and as an alternative of the regex it
+    made the engine try the whole pattern at every digit (a dense page has tens of thousands:
+    three times the cost of every other pattern together). It is found instead from its rare
+    "小时内", looking back for its numerals, and reported exactly where the alternative
+    ``[numeral][numeral]{0,2}个?小时内`` would match; no other alternative starts with a numeral,
+    so the leftmost of the two searches is the leftmost cue.
+    """
+
+    pattern: re.Pattern[str]
+    in_hours: bool = False
+
+    def search(self, folded: str, at: int) -> tuple[int, int] | None:
+        """The span of the leftmost cue starting at or after ``at``, or None."""
+        match = self.pattern.search(folded, at)
+        found = None if match is None else match.span()
+        if self.in_hours:
+            deadline = _deadline_in_hours(folded, at, len(folded) if found is None else found[0])
+            if deadline is not None:
+                return deadline
+        return found
+
+
+def _deadline_in_hours(folded: str, at: int, before: int) -> tuple[int, int] | None:
+    """The leftmost "24小时内" starting in ``[at, before)``: one to three numerals of
+    :data:`_HOURS`, an optional 个, then 小时内."""
+    hours = folded.find(_IN_HOURS, at)
+    # A cue starting before ``before`` has its 小时内 at most four characters later.
+    while 0 <= hours <= before + 4:
+        end = hours - 1 if folded[hours - 1 : hours] == "个" and hours - 1 >= at else hours
+        # The numerals run back from ``end``; a longer run's cue is its last three numerals.
+        start = end
+        while start > max(at, end - 3) and folded[start - 1] in _HOURS:
+            start -= 1
+        if start < end:
+            return (start, hours + len(_IN_HOURS)) if start < before else None
+        hours = folded.find(_IN_HOURS, hours + 1)
+    return None
+
+
 _CUES = {
-    code: re.compile("|".join(alternatives))
+    code: _Cue(re.compile("|".join(alternatives)), in_hours=code == "pattern_urgency")
     for code, alternatives in zip(
         PATTERN_CODES, (_REFUND, _OTHER_APP, _URGENCY, _SECRETS, _SCREEN_SHARING), strict=True
     )
@@ -256,15 +302,15 @@ def find_patterns(text: str, *, prefolded: Folded | None = None) -> tuple[Patter
     folded, origin = prefolded or fold_with_offsets(text, lower=True)
     hits: list[PatternHit] = []
     for code, cue in _CUES.items():
-        match = cue.search(folded)
-        while match is not None:
-            start, end = match.span()
+        span = cue.search(folded, 0)
+        while span is not None:
+            start, end = span
             if not _mid_word(folded, start) and not _negated(folded, start, end):
                 o_start, o_end = span_in_original(origin, start, end)
                 hits.append(PatternHit(code, o_start, o_end, text[o_start:o_end]))
                 break
             # A later cue may start inside this one ("不要告诉他，把验证码告诉我").
-            match = cue.search(folded, start + 1)
+            span = cue.search(folded, start + 1)
     return tuple(hits)
 
 
@@ -283,6 +329,13 @@ def _mid_word(folded: str, start: int) -> bool:
 
 def _negated(folded: str, start: int, end: int) -> bool:
     """True when the cue at ``[start, end)`` is quoted by a warning, not made as a request."""
+    # A warning's conclusion after the cue, first: it is the shorter search.
+    after = folded[end : end + _WARNING_REACH]
+    sentence_end = _SENTENCE_END.search(after)
+    if sentence_end is not None:
+        after = after[: sentence_end.start()]
+    if _WARNING_AFTER.search(after) is not None:
+        return True
     before = folded[max(0, start - NEGATION_WINDOW) : start]
     clause_breaks = list(_CLAUSE_END.finditer(before))
     if clause_breaks:
@@ -290,10 +343,4 @@ def _negated(folded: str, start: int, end: int) -> bool:
     # Inside the cue too: "验证码请勿告诉他人" puts the negation between the noun and the verb.
     scope = before + folded[start:end]
     negations = list(_NEGATION.finditer(scope))
-    if negations and _NEGATION_ENDS.search(scope, negations[-1].end()) is None:
-        return True
-    after = folded[end : end + _WARNING_REACH]
-    sentence_end = _SENTENCE_END.search(after)
-    if sentence_end is not None:
-        after = after[: sentence_end.start()]
-    return _WARNING_AFTER.search(after) is not None
+    return bool(negations) and _NEGATION_ENDS.search(scope, negations[-1].end()) is None

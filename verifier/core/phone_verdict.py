@@ -18,16 +18,25 @@ __all__ = ["judge_phone"]
 _SHORT_FAMILIES = ("95", "96")
 
 
-def judge_phone(text: str, j: Judgement, region: str, claimed: Platform | None) -> str | None:
-    try:
-        parsed = parse_folded_phone(text, region, j.index.known_phones)
-    except InvalidPhone as exc:
-        # 0095588 is no valid number, but it is a known caller-ID spoofing tell: say so.
-        if not _judge_number_trick(j, digits_of(text), claimed):
-            j.verdict = "invalid"
-            j.reason(exc.code)
-            return None
-        return digits_of(text)
+def judge_phone(
+    text: str,
+    j: Judgement,
+    region: str,
+    claimed: Platform | None,
+    *,
+    parsed: ParsedPhone | None = None,
+) -> str | None:
+    """Judge the folded ``text``; ``parsed`` is it already parsed for ``region`` (see check)."""
+    if parsed is None:
+        try:
+            parsed = parse_folded_phone(text, region, j.index.known_phones)
+        except InvalidPhone as exc:
+            # 0095588 is no valid number, but it is a known caller-ID spoofing tell: say so.
+            if not _judge_number_trick(j, digits_of(text), claimed):
+                j.verdict = "invalid"
+                j.reason(exc.code)
+                return None
+            return digits_of(text)
     number = parsed.normalized
     if judge_blocklisted(j, "phone", number):
         return number
@@ -53,20 +62,20 @@ def _judge_claimed_number(j: Judgement, parsed: ParsedPhone, claimed: Platform) 
     """A number presented as a platform's that the platform does not list."""
     j.impersonates = claimed
     name = j.name(claimed)
-    j.reason("not_listed_for_claimed", platform=name, kind="phone")
+    j.registry_reason("not_listed_for_claimed", platform=name, kind="phone")
     if claimed.phone_support == "listed":
         j.verdict, j.concrete_trick = "lookalike", True
     elif claimed.phone_support == "none":
         j.verdict, j.concrete_trick = "lookalike", True
-        j.reason("platform_has_no_phone", platform=name)
+        j.registry_reason("platform_has_no_phone", platform=name)
     else:
         j.verdict = "suspicious"
-        j.reason("platform_phone_unknown", platform=name)
+        j.registry_reason("platform_phone_unknown", platform=name)
     if parsed.number is not None:
         if parsed.region and claimed.country and parsed.region != claimed.country:
             j.reason("foreign_number_as_hotline", platform=name, region=parsed.region)
         elif is_mobile(parsed):
-            j.reason("personal_mobile_as_hotline", platform=name)
+            j.registry_reason("personal_mobile_as_hotline", platform=name)
     _judge_number_trick(j, parsed.normalized.removeprefix("+86"), claimed, reason_only=True)
 
 
@@ -89,8 +98,8 @@ def _judge_number_trick(
 
 def _explain_number_type(j: Judgement, parsed: ParsedPhone) -> None:
     if parsed.emergency:
-        j.reason("emergency_number")
+        j.registry_reason("emergency_number")
     elif parsed.is_short and parsed.normalized.startswith(_SHORT_FAMILIES):
-        j.reason("short_number_format_only")
+        j.registry_reason("short_number_format_only")
     elif parsed.normalized.startswith(("+86400", "+86800")):
-        j.reason("business_number_anyone_can_rent")
+        j.registry_reason("business_number_anyone_can_rent")

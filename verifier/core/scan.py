@@ -154,7 +154,14 @@ def scan(text: str, index: RegistryIndex, *, region: str = "CN", lang: str = "zh
         verdict = verdicts.get(key)
         if verdict is None:
             verdict = verdicts[key] = check(
-                contact.value, index, kind=contact.kind, region=region, claimed=claim, lang=lang
+                contact.value,
+                index,
+                kind=contact.kind,
+                region=region,
+                claimed=claim,
+                lang=lang,
+                # Extraction parsed every number it found, for CN: no need to parse it again.
+                parsed=contact.parsed if region == "CN" else None,
             )
         # The verdict's input is what was judged (the contact with its obfuscation undone);
         # the finding's text is the contact as written.
