@@ -60,6 +60,10 @@ __all__ = [
     "Moderation",
     "ModerationError",
     "NotFound",
+    "audit_entry",
+    "aware",
+    "iso_time",
+    "parse_moment",
     "utcnow",
 ]
 
@@ -124,11 +128,48 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite gives back naive datetimes for timezone-aware columns: they were stored in UTC."""
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment
+
+
+def iso_time(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z`` (no ``+``, which a query string would turn into a space)."""
+    found = aware(moment)
+    return found.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if found else None
+
+
+def parse_moment(text: str, end_of_day: bool = False) -> dt.datetime:
+    """A date (``2026-11-01``) or an ISO 8601 time as an aware UTC moment; without an offset it
+    is UTC. With ``end_of_day`` a date alone means the end of that day ("until 2026-11-01"
+    includes that day). Raises :class:`Invalid`."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text) + dt.timedelta(days=1 if end_of_day else 0)
+            return dt.datetime.combine(day, dt.time.min, dt.UTC)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            f"{text[:40]!r} is not an ISO 8601 date or time such as 2026-11-01 or "
+            "2026-11-01T08:00:00Z"
+        ) from None
+    return aware(moment).astimezone(dt.UTC)  # type: ignore[union-attr]
+
+
+def audit_entry(row: AuditRow) -> dict[str, Any]:
+    """One audit line as every export shows it: ``at`` (ISO 8601 UTC), ``actor``, ``action``,
+    ``target``, ``before``, ``after``."""
+    return {
+        "at": iso_time(row.at),
+        "actor": row.actor,
+        "action": row.action,
+        "target": row.target,
+        "before": row.before,
+        "after": row.after,
+    }
 
 
 def token_hash(token: str) -> str:
@@ -332,7 +373,7 @@ class Moderation:
                 name[:64] or "?", "login.failed", f"user:{name[:64]}", after={"why": "unknown"}
             )
             return None
-        locked_until = _aware(row.locked_until)
+        locked_until = aware(row.locked_until)
         if locked_until is not None and locked_until > now:
             self.log(name, "login.failed", f"user:{name}", after={"why": "locked"})
             return None

@@ -19,7 +19,7 @@ import click
 
 if TYPE_CHECKING:
     from registry.files import RegistryData
-    from registry.models import AuditRow, UserRow
+    from registry.models import UserRow
     from registry.moderation import Moderation
 
 __all__ = ["main"]
@@ -588,10 +588,12 @@ def audit_export(
     output: str | None,
 ) -> None:
     """Export the audit log as JSON Lines, oldest first."""
+    from registry.moderation import audit_entry
+
     start, end = _moment(since, "--since"), _moment(until, "--until", end_of_day=True)
     with _moderation(commit=False) as mod:
         lines = [
-            json.dumps(_audit_dict(row), ensure_ascii=False)
+            json.dumps(audit_entry(row), ensure_ascii=False)
             for row in mod.audit(since=start, until=end, actor=actor, action=action)
         ]
     text = "".join(line + "\n" for line in lines)
@@ -605,36 +607,15 @@ def audit_export(
 
 
 def _moment(text: str | None, option: str, end_of_day: bool = False) -> dt.datetime | None:
-    """An ISO 8601 date or time as an aware UTC datetime; without an offset it is UTC. With
-    ``end_of_day`` a date alone means the end of that day, as on /mod/audit ("until
-    2026-11-01" includes that day)."""
+    """An ISO 8601 date or time as an aware UTC moment (see ``parse_moment``)."""
+    from registry.moderation import Invalid, parse_moment
+
     if text is None:
         return None
-    text = text.strip()
     try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text) + dt.timedelta(days=1 if end_of_day else 0)
-            return dt.datetime.combine(day, dt.time.min, dt.UTC)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        _fail(f"{option}: {text!r} is not an ISO 8601 time such as 2026-11-01 or 2026-11-01T08:00Z")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
-
-def _audit_dict(row: AuditRow) -> dict[str, Any]:
-    """One audit line as the moderation API's ``entries`` show it, ``at`` in UTC with a Z."""
-    # SQLite gives back naive datetimes for timezone-aware columns: they were stored in UTC.
-    at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=dt.UTC)
-    return {
-        "at": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-        "actor": row.actor,
-        "action": row.action,
-        "target": row.target,
-        "before": row.before,
-        "after": row.after,
-    }
+        return parse_moment(text, end_of_day)
+    except Invalid as exc:
+        _fail(f"{option}: {exc.message}")
 
 
 @main.group()

@@ -33,7 +33,15 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from registry.models import AuditRow, BlockEntryRow, ChannelRow, PlatformRow, UserRow
-from registry.moderation import Invalid, ModerationError, NotFound, utcnow
+from registry.moderation import (
+    Invalid,
+    ModerationError,
+    NotFound,
+    audit_entry,
+    aware,
+    parse_moment,
+    utcnow,
+)
 from verifier.web.auth import admin_required, current_moderator, require_login
 from verifier.web.extensions import db_session, moderation, registry_changed, store
 
@@ -84,18 +92,11 @@ def _today() -> str:
     return utcnow().date().isoformat()
 
 
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite gives back naive datetimes for timezone-aware columns: they were stored in UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment
-
-
 @bp.app_template_filter("mod_time")
 def mod_time(moment: dt.datetime | None) -> str:
     """A stored moment as people read it, in UTC."""
-    aware = _utc(moment)
-    return aware.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if aware else ""
+    found = aware(moment)
+    return found.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if found else ""
 
 
 @bp.app_template_filter("mod_value")
@@ -569,15 +570,9 @@ def _moment(name: str, end_of_day: bool = False) -> dt.datetime | None:
     if not text:
         return None
     try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            if end_of_day:  # "until 2026-11-01" includes that whole day
-                day += dt.timedelta(days=1)
-            return dt.datetime.combine(day, dt.time.min, dt.UTC)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(f"'{name}' must be an ISO date such as 2026-11-01") from None
-    return _utc(moment)
+        return parse_moment(text, end_of_day)
+    except Invalid as exc:
+        raise Invalid(f"'{name}': {exc.message}") from None
 
 
 def _audit_filters() -> dict[str, Any]:
@@ -602,16 +597,7 @@ def audit():  # type: ignore[no-untyped-def]
 
 def audit_line(row: AuditRow) -> str:
     """One audit entry as a line of JSON, with its moment in ISO 8601 UTC."""
-    at = _utc(row.at)
-    entry = {
-        "at": at.astimezone(dt.UTC).isoformat() if at else None,
-        "actor": row.actor,
-        "action": row.action,
-        "target": row.target,
-        "before": row.before,
-        "after": row.after,
-    }
-    return json.dumps(entry, ensure_ascii=False, default=str) + "\n"
+    return json.dumps(audit_entry(row), ensure_ascii=False, default=str) + "\n"
 
 
 @bp.get("/audit.jsonl")

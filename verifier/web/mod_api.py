@@ -14,7 +14,14 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from registry.files import channel_dict
 from registry.models import ProposalRow, ReportRow, UserRow
-from registry.moderation import MAX_TEXT, ModerationError
+from registry.moderation import (
+    MAX_TEXT,
+    Invalid,
+    ModerationError,
+    audit_entry,
+    iso_time,
+    parse_moment,
+)
 from registry.store import channel_record
 from verifier.core.normalize import is_unicode_text
 from verifier.web.api import _json_body, _text_field
@@ -114,16 +121,7 @@ def _status_filter() -> str | None:
     return None if status == "all" else status
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    """ISO 8601 in UTC with a ``Z`` (no ``+``, which a query string would turn into a space)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite gives back naive datetimes; they were stored in UTC
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-def _moment(name: str) -> dt.datetime | None:
+def _moment(name: str, end_of_day: bool = False) -> dt.datetime | None:
     raw = request.args.get(name)
     if not raw:
         return None
@@ -131,14 +129,9 @@ def _moment(name: str) -> dt.datetime | None:
     if len(raw) > 6 and raw[-6] == " ":
         raw = raw[:-6] + "+" + raw[-5:]
     try:
-        moment = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(
-            400, "bad_field", f"'{name}' must be an ISO 8601 time, e.g. 2026-11-01T08:00:00Z"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+        return parse_moment(raw, end_of_day)
+    except Invalid as exc:
+        raise ApiError(400, "bad_field", f"'{name}': {exc.message}") from None
 
 
 def _done(answer: dict[str, Any], status: int = 200) -> tuple[Response, int]:
@@ -166,8 +159,8 @@ def proposal_json(row: ProposalRow) -> dict[str, Any]:
         "proposer": row.proposer.name,
         "reviewer": row.reviewer.name if row.reviewer else None,
         "reason": row.reason,
-        "created_at": _iso(row.created_at),
-        "decided_at": _iso(row.decided_at),
+        "created_at": iso_time(row.created_at),
+        "decided_at": iso_time(row.decided_at),
     }
 
 
@@ -256,15 +249,15 @@ def report_json(row: ReportRow) -> dict[str, Any]:
         "status": row.status,
         "duplicate_of": row.duplicate_of,
         "proposal": row.proposal_id,
-        "first_at": _iso(row.first_at),
-        "last_at": _iso(row.last_at),
+        "first_at": iso_time(row.first_at),
+        "last_at": iso_time(row.last_at),
         "items": [
             {
                 "input": item.input,
                 "text": item.text,
                 "seen_at": item.seen_at,
                 "claimed_platform": item.claimed_platform,
-                "created_at": _iso(item.created_at),
+                "created_at": iso_time(item.created_at),
             }
             for item in row.items
         ],
@@ -312,23 +305,13 @@ def audit():  # type: ignore[no-untyped-def]
     """The audit log, oldest first, filtered by time, actor, action and target prefix."""
     rows = moderation().audit(
         since=_moment("since"),
-        until=_moment("until"),
+        until=_moment("until", end_of_day=True),
         actor=_arg("actor"),
         action=_arg("action"),
         target=_arg("target"),
         limit=_query_int("limit", 10 * MAX_LIST, 10 * MAX_LIST),
     )
-    entries = [
-        {
-            "at": _iso(row.at),
-            "actor": row.actor,
-            "action": row.action,
-            "target": row.target,
-            "before": row.before,
-            "after": row.after,
-        }
-        for row in rows
-    ]
+    entries = [audit_entry(row) for row in rows]
     return jsonify({"entries": entries})
 
 
