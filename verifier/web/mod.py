@@ -30,7 +30,6 @@ from flask import (
 )
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from registry.models import AuditRow, BlockEntryRow, ChannelRow, PlatformRow, UserRow
 from registry.moderation import (
@@ -173,9 +172,28 @@ def _channel_fields(kind: str, value: str) -> dict[str, Any]:
     return fields
 
 
-def _proposed(proposal_id: int) -> WerkzeugResponse:
-    flash(f"Proposal #{proposal_id} recorded. It takes effect when another moderator approves it.")
-    return redirect(url_for("mod.proposal", proposal_id=proposal_id), 303)
+def _propose(
+    action: str,
+    refused: Callable[[ModerationError], Any],
+    *,
+    stale_check: bool = False,
+    **fields: Any,
+) -> Any:
+    """Record the posted form as a proposal and go to it; when the service refuses it, answer
+    ``refused(error)`` (the form again, with the message and what was typed). With
+    ``stale_check`` the form's hidden revision is passed on, so an entry changed since the form
+    was opened is a conflict."""
+
+    def record() -> Any:
+        revision = _revision() if stale_check else None
+        return moderation().propose(_me(), action, note=_field("note"), revision=revision, **fields)
+
+    try:
+        proposal = _commit(record)
+    except ModerationError as exc:
+        return refused(exc)
+    flash(f"Proposal #{proposal.id} recorded. It takes effect when another moderator approves it.")
+    return redirect(url_for("mod.proposal", proposal_id=proposal.id), 303)
 
 
 @bp.get("/platforms")
@@ -192,19 +210,12 @@ def new_platform():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         values = {"country": "CN", "phone_support": "unknown"}
         return render_template("mod/platform_form.html", platform=None, values=values)
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(
-                _me(),
-                "add_platform",
-                note=_field("note"),
-                platform=_platform_fields(_field("slug")),
-            )
-        )
-    except ModerationError as exc:
+
+    def refused(exc: ModerationError) -> Any:
         page = render_template("mod/platform_form.html", platform=None, values=values, error=exc)
         return page, exc.status
-    return _proposed(proposal.id)
+
+    return _propose("add_platform", refused, platform=_platform_fields(_field("slug")))
 
 
 @bp.get("/platforms/<slug>")
@@ -237,22 +248,14 @@ def edit_platform(slug: str):  # type: ignore[no-untyped-def]
     row = _platform_row(slug)
     if request.method == "GET":
         return render_template("mod/platform_form.html", platform=row, values=_platform_values(row))
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(
-                _me(),
-                "edit_platform",
-                note=_field("note"),
-                platform=_platform_fields(slug),
-                revision=_revision(),
-            )
-        )
-    except ModerationError as exc:
+
+    def refused(exc: ModerationError) -> Any:
         page = render_template(
             "mod/platform_form.html", platform=_platform_row(slug), values=request.form, error=exc
         )
         return page, exc.status
-    return _proposed(proposal.id)
+
+    return _propose("edit_platform", refused, stale_check=True, platform=_platform_fields(slug))
 
 
 @bp.route("/platforms/<slug>/channels/new", methods=["GET", "POST"])
@@ -262,14 +265,8 @@ def new_channel(slug: str):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         values = {"kind": "phone", "verified_on": _today()}
         return render_template("mod/channel_form.html", platform=row, channel=None, values=values)
-    fields = _channel_fields(_field("kind"), _field("value"))
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(
-                _me(), "add_channel", note=_field("note"), platform=slug, channel=fields
-            )
-        )
-    except ModerationError as exc:
+
+    def refused(exc: ModerationError) -> Any:
         page = render_template(
             "mod/channel_form.html",
             platform=_platform_row(slug),
@@ -278,7 +275,9 @@ def new_channel(slug: str):  # type: ignore[no-untyped-def]
             error=exc,
         )
         return page, exc.status
-    return _proposed(proposal.id)
+
+    fields = _channel_fields(_field("kind"), _field("value"))
+    return _propose("add_channel", refused, platform=slug, channel=fields)
 
 
 def _channel_values(row: ChannelRow) -> dict[str, Any]:
@@ -319,43 +318,27 @@ def edit_channel(slug: str, channel_id: int):  # type: ignore[no-untyped-def]
             values=_channel_values(channel),
             retire_values={"revision": channel.revision},
         )
-    fields = _channel_fields(channel.kind, channel.value)
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(
-                _me(),
-                "edit_channel",
-                note=_field("note"),
-                platform=slug,
-                channel=fields,
-                revision=_revision(),
-            )
-        )
-    except ModerationError as exc:
-        return _channel_page(slug, channel_id, exc, retiring=False)
-    return _proposed(proposal.id)
+    return _propose(
+        "edit_channel",
+        lambda exc: _channel_page(slug, channel_id, exc, retiring=False),
+        stale_check=True,
+        platform=slug,
+        channel=_channel_fields(channel.kind, channel.value),
+    )
 
 
 @bp.post("/platforms/<slug>/channels/<int:channel_id>/retire")
 def retire_channel(slug: str, channel_id: int):  # type: ignore[no-untyped-def]
     """Propose retiring a channel that is no longer in service."""
     channel = _channel_row(slug, channel_id)
-    key = {"kind": channel.kind, "value": channel.value}
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(
-                _me(),
-                "retire_channel",
-                note=_field("note"),
-                platform=slug,
-                channel=key,
-                source=_field("source"),
-                revision=_revision(),
-            )
-        )
-    except ModerationError as exc:
-        return _channel_page(slug, channel_id, exc, retiring=True)
-    return _proposed(proposal.id)
+    return _propose(
+        "retire_channel",
+        lambda exc: _channel_page(slug, channel_id, exc, retiring=True),
+        stale_check=True,
+        platform=slug,
+        channel={"kind": channel.kind, "value": channel.value},
+        source=_field("source"),
+    )
 
 
 # --- blocklist -------------------------------------------------------------------------------
@@ -385,13 +368,9 @@ def blocklist():  # type: ignore[no-untyped-def]
         "impersonates": _field("impersonates") or None,
         "evidence": _field("evidence"),
     }
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(_me(), "add_blocklist", note=_field("note"), entry=entry)
-        )
-    except ModerationError as exc:
-        return _blocklist_page(request.form, exc), exc.status
-    return _proposed(proposal.id)
+    return _propose(
+        "add_blocklist", lambda exc: (_blocklist_page(request.form, exc), exc.status), entry=entry
+    )
 
 
 @bp.route("/blocklist/<int:entry_id>/remove", methods=["GET", "POST"])
@@ -403,25 +382,18 @@ def remove_block_entry(entry_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         values = {"revision": entry.revision}
         return render_template("mod/block_remove.html", entry=entry, values=values)
-    key = {"kind": entry.kind, "value": entry.value}
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(
-                _me(),
-                "remove_blocklist",
-                note=_field("note"),
-                entry=key,
-                source=_field("source"),
-                revision=_revision(),
-            )
-        )
-    except ModerationError as exc:
-        entry = db_session().get(BlockEntryRow, entry_id)
-        if entry is None:
+
+    def refused(exc: ModerationError) -> Any:
+        again = db_session().get(BlockEntryRow, entry_id)
+        if again is None:
             abort(404)
-        page = render_template("mod/block_remove.html", entry=entry, values=request.form, error=exc)
+        page = render_template("mod/block_remove.html", entry=again, values=request.form, error=exc)
         return page, exc.status
-    return _proposed(proposal.id)
+
+    key = {"kind": entry.kind, "value": entry.value}
+    return _propose(
+        "remove_blocklist", refused, stale_check=True, entry=key, source=_field("source")
+    )
 
 
 # --- re-verification -------------------------------------------------------------------------
@@ -459,20 +431,13 @@ def reverify(channel_id: int):  # type: ignore[no-untyped-def]
         "source": _field("source"),
         "verified_on": _field("verified_on"),
     }
-    try:
-        proposal = _commit(
-            lambda: moderation().propose(
-                _me(),
-                "edit_channel",
-                note=_field("note"),
-                platform=slug,
-                channel=fields,
-                revision=_revision(),
-            )
-        )
-    except ModerationError as exc:
-        return _due_page(channel_id, exc), exc.status
-    return _proposed(proposal.id)
+    return _propose(
+        "edit_channel",
+        lambda exc: (_due_page(channel_id, exc), exc.status),
+        stale_check=True,
+        platform=slug,
+        channel=fields,
+    )
 
 
 # --- proposals -------------------------------------------------------------------------------
