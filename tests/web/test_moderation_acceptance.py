@@ -1,9 +1,10 @@
 """Issue 5's acceptance scenario, through the HTTP API of a real app on the bundled registry.
 
-Two moderators A and B with their API tokens: A proposes adding a new phone channel to a bundled
-platform; the public check of that number is not official; A's own approval is refused (403); B's
-approval is accepted; the public check is now official; the audit log lists the proposal and the
-approval with their actors. An import of a file with one bad entry changes nothing and names it.
+Two moderators A and B created by the CLI, with their API tokens: A proposes adding a new phone
+channel to a bundled platform; the public check of that number is not official; A's own approval
+is refused (403); B's approval is accepted; the public check is now official; the audit log lists
+the proposal and the approval with their actors. An import of a file with one bad entry changes
+nothing and names it.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from registry.moderation import Moderation
 from registry.store import RegistryStore
+from verifier.cli import main
 from verifier.web import create_app
 from verifier.web.extensions import app_session
 
@@ -28,12 +30,17 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def bundled_app(tmp_path: Path) -> Iterator[Flask]:
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'acceptance.sqlite3'}"
+
+
+@pytest.fixture
+def bundled_app(database_url: str) -> Iterator[Flask]:
     """An app started on an empty database: it loads the bundled registry, as in production."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'acceptance.sqlite3'}",
+            "VERIFIER_DATABASE_URL": database_url,
             "VERIFIER_INDEX_REFRESH_SECONDS": 0,
         }
     )
@@ -42,13 +49,23 @@ def bundled_app(tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def tokens(bundled_app: Flask) -> dict[str, str]:
-    with app_session(bundled_app) as session:
-        moderation = Moderation(session)
-        for name in ("moderator-a", "moderator-b"):
-            moderation.create_user(name, "moderator", PASSWORD)
-        found = {name[-1]: moderation.new_token(name) for name in ("moderator-a", "moderator-b")}
-        session.commit()
+def tokens(
+    bundled_app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """Moderators A and B created with the command line, as an operator would, and their tokens."""
+    monkeypatch.setenv("VERIFIER_DATABASE_URL", database_url)
+    runner = CliRunner()
+    found = {}
+    for name in ("moderator-a", "moderator-b"):
+        created = runner.invoke(
+            main,
+            ["users", "create", name, "--role", "moderator", "--password-stdin"],
+            input=PASSWORD + "\n",
+        )
+        assert created.exit_code == 0, created.output
+        token = runner.invoke(main, ["users", "token", name])
+        assert token.exit_code == 0, token.output
+        found[name[-1]] = token.stdout.strip()
     return found
 
 
