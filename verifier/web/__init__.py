@@ -11,13 +11,16 @@ from flask import Flask
 from verifier.web import (
     api,
     auth,
+    cors,
     errors,
     extensions,
     i18n,
     limits,
     mod,
     mod_api,
+    openapi,
     pages,
+    registry_api,
     reports,
     security,
 )
@@ -50,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     limits.init_app(app)
+    cors.init_app(app)
     auth.init_app(app)
     app.register_blueprint(api.bp)
     # Programs post JSON without cookies, so there is no session for a forged request to ride
@@ -57,6 +61,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # else). The moderators' calls carry a bearer token, which a browser never adds by itself.
     extensions.csrf.exempt(api.bp)
     app.register_blueprint(api.health_bp)
+    app.register_blueprint(registry_api.bp)
+    extensions.csrf.exempt(registry_api.bp)
+    app.register_blueprint(openapi.bp)
     app.register_blueprint(pages.bp)
     # Moderators: the API authenticates each call by bearer token (no cookie, so no CSRF to
     # forge); the /mod pages use the login session and every form carries a CSRF token.
