@@ -31,6 +31,7 @@ __all__ = [
     "ReportRow",
     "ReviewedDomainRow",
     "SettingRow",
+    "TombstoneRow",
     "UserRow",
 ]
 
@@ -64,6 +65,9 @@ class PlatformRow(Base):
     #: Raised by every change to the platform or its channels: an edit made against an older
     #: revision is refused as a conflict instead of silently overwriting someone else's.
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: The registry version that last changed the platform or one of its channels, so that
+    #: ``/api/v1/snapshot?since=N`` can send only what changed after version N.
+    changed_in: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     channels: Mapped[list[ChannelRow]] = relationship(
         back_populates="platform", cascade="all, delete-orphan", order_by="ChannelRow.position"
@@ -109,6 +113,8 @@ class BlockEntryRow(Base):
     evidence: Mapped[str] = mapped_column(Text)
     added_on: Mapped[dt.date] = mapped_column(Date)
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: The registry version that last changed the entry (see ``PlatformRow.changed_in``).
+    changed_in: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ReviewedDomainRow(Base):
@@ -124,6 +130,26 @@ class ReviewedDomainRow(Base):
     note: Mapped[str] = mapped_column(Text)
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(Text, default="")
+    #: The registry version that last changed the review (see ``PlatformRow.changed_in``).
+    changed_in: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class TombstoneRow(Base):
+    """The registry version that removed a platform, block entry or reviewed domain.
+
+    Changed rows carry their version in ``changed_in``; removed rows are gone, so their removal
+    is remembered here for clients that ask what changed since an older version.
+    """
+
+    __tablename__ = "registry_tombstone"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``platform``, ``blocklist`` or ``reviewed``.
+    kind: Mapped[str] = mapped_column(String(16))
+    #: The slug, ``<entry kind>:<value>`` for a block entry, or the reviewed domain.
+    key: Mapped[str] = mapped_column(String(2100))
+    deleted_in: Mapped[int] = mapped_column(Integer, index=True)
 
 
 class RegistryMeta(Base):
@@ -133,6 +159,9 @@ class RegistryMeta(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    #: Changes (``changed_in`` stamps and tombstones) are recorded from this version on; a client
+    #: holding an older version needs the whole snapshot again.
+    changes_since: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # --- moderation ----------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from registry.models import (
     SettingRow,
     UserRow,
 )
-from registry.store import RegistryStore, channel_record, platform_record
+from registry.store import RegistryStore, block_key, channel_record, platform_record
 
 __all__ = [
     "ACTIONS",
@@ -750,6 +750,7 @@ class Moderation:
             prow.category, prow.country = parsed.category, parsed.country
             prow.phone_support = parsed.phone_support
             prow.revision = (prow.revision or 0) + 1
+            prow.changed_in = self.store.change_stamp()
             self.session.flush()
             self.log(actor, f"registry.{row.action}", target, row.before, fields)
             return
@@ -773,6 +774,8 @@ class Moderation:
             crow.status, crow.scope, crow.source = channel.status, channel.scope, channel.source
             crow.verified_on = dt.date.fromisoformat(channel.verified_on)
             crow.revision = (crow.revision or 0) + 1
+            # A snapshot sends a platform whole: a channel's change is its platform's.
+            prow.changed_in = self.store.change_stamp()
             self.session.flush()
             self.log(
                 actor,
@@ -795,11 +798,13 @@ class Moderation:
                     evidence=entry["evidence"],
                     added_on=dt.date.fromisoformat(entry["added_on"]),
                     revision=1,
+                    changed_in=self.store.change_stamp(),
                 )
             )
         else:
             self._same_revision(brow, row, f"blocklist entry {entry['value']}")
             self.session.delete(brow)
+            self.store.record_removal("blocklist", block_key(brow.kind, brow.value))
         self.session.flush()
         self.log(
             actor,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import String, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -20,10 +22,41 @@ from registry.models import (
     PlatformRow,
     RegistryMeta,
     ReviewedDomainRow,
+    TombstoneRow,
 )
 from verifier.core.index import BlockEntry, Channel, Platform, RegistryIndex, ReviewedDomain
 
-__all__ = ["RegistryStore", "channel_record", "platform_record"]
+__all__ = ["RegistryChanges", "RegistryStore", "block_key", "channel_record", "platform_record"]
+
+R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
+#: Where a session keeps the version its current transaction's changes are stamped with.
+_STAMP = "registry.change_stamp"
+
+
+@dataclass(frozen=True)
+class RegistryChanges:
+    """What changed in the registry after version ``since``, up to ``version``.
+
+    Added and changed entries are given whole; removed ones by their key. An entry removed and
+    added again since is listed as changed, not removed; one added and removed since is listed
+    as removed (the client never had it: removing it does nothing).
+    """
+
+    version: int
+    since: int
+    platforms: tuple[Platform, ...]
+    removed_platforms: tuple[str, ...]
+    blocklist: tuple[BlockEntry, ...]
+    #: ``(kind, value)`` of each removed block entry.
+    removed_blocklist: tuple[tuple[str, str], ...]
+    reviewed: tuple[ReviewedDomain, ...]
+    removed_reviewed: tuple[str, ...]
+
+
+def block_key(kind: str, value: str) -> str:
+    """A block entry's tombstone key: ``<kind>:<value>`` (a kind never holds a colon)."""
+    return f"{kind}:{value}"
 
 
 class RegistryStore:
@@ -98,6 +131,64 @@ class RegistryStore:
             tuple(self.platforms()), tuple(self.blocklist()), tuple(self.reviewed_domains())
         )
 
+    def changes_tracked_since(self) -> int:
+        """The oldest version :meth:`changes` can answer from (changes were recorded since)."""
+        return (
+            self.session.scalar(select(RegistryMeta.changes_since).where(RegistryMeta.id == 1)) or 0
+        )
+
+    def changes(self, since: int) -> RegistryChanges:
+        """Entries changed and removed after version ``since`` (see :class:`RegistryChanges`).
+
+        The version is read first: on a database whose reads are not one snapshot (PostgreSQL's
+        read committed) a change committed meanwhile is sent now and again next time, never lost.
+        """
+        version = self.version()
+        platforms = self.session.scalars(
+            select(PlatformRow)
+            .options(selectinload(PlatformRow.channels))
+            .where(PlatformRow.changed_in > since)
+            .order_by(PlatformRow.slug)
+        )
+        blocks = self.session.scalars(
+            select(BlockEntryRow)
+            .where(BlockEntryRow.changed_in > since)
+            .order_by(BlockEntryRow.kind, BlockEntryRow.value)
+        )
+        reviews = self.session.scalars(
+            select(ReviewedDomainRow)
+            .where(ReviewedDomainRow.changed_in > since)
+            .order_by(ReviewedDomainRow.value)
+        )
+        removed: dict[str, list[str]] = {"platform": [], "blocklist": [], "reviewed": []}
+        for kind, key in self.session.execute(
+            select(TombstoneRow.kind, TombstoneRow.key)
+            .where(TombstoneRow.deleted_in > since)
+            .order_by(TombstoneRow.kind, TombstoneRow.key)
+        ):
+            removed.setdefault(kind, []).append(key)
+        # A tombstone outlives its entry's return: what exists now was not removed.
+        slugs = set(self.session.scalars(select(PlatformRow.slug)))
+        blocked = {
+            block_key(k, v)
+            for k, v in self.session.execute(select(BlockEntryRow.kind, BlockEntryRow.value))
+        }
+        reviewed = set(self.session.scalars(select(ReviewedDomainRow.value)))
+        return RegistryChanges(
+            version=version,
+            since=since,
+            platforms=tuple(_platform(row) for row in platforms),
+            removed_platforms=tuple(k for k in removed["platform"] if k not in slugs),
+            blocklist=tuple(_block_entry(row) for row in blocks),
+            removed_blocklist=tuple(
+                (kind, value)
+                for kind, _, value in (k.partition(":") for k in removed["blocklist"])
+                if block_key(kind, value) not in blocked
+            ),
+            reviewed=tuple(_reviewed_domain(row) for row in reviews),
+            removed_reviewed=tuple(k for k in removed["reviewed"] if k not in reviewed),
+        )
+
     def build_index(self) -> RegistryIndex:
         """A fresh in-memory index of the whole registry, stamped with its version."""
         version = self.version()
@@ -141,14 +232,27 @@ class RegistryStore:
 
         With ``replace`` the registry becomes exactly ``data``. Without it, platforms, block
         entries and reviewed domains in ``data`` are added or overwritten (a platform's channels
-        are replaced as a whole) and everything else is kept.
+        are replaced as a whole) and everything else is kept. Only entries that differ from what
+        was there are stamped as changed, so re-importing a file changes nothing for a client
+        asking what changed since.
         """
+        stamp = self.change_stamp()
+        old_platforms, old_blocks, old_reviews = self._stamped()
         if replace:
             self.session.execute(delete(ChannelRow))
             self.session.execute(delete(PlatformRow))
             self.session.execute(delete(BlockEntryRow))
             self.session.execute(delete(ReviewedDomainRow))
             self.session.flush()
+            kept_slugs = {p.slug for p in data.platforms}
+            kept_blocks = {(b.kind, b.value) for b in data.blocklist}
+            kept_reviews = {r.value for r in data.reviewed}
+            for slug in old_platforms.keys() - kept_slugs:
+                self.record_removal("platform", slug)
+            for kind, value in old_blocks.keys() - kept_blocks:
+                self.record_removal("blocklist", block_key(kind, value))
+            for value in old_reviews.keys() - kept_reviews:
+                self.record_removal("reviewed", value)
         existing = {
             row.slug: row
             for row in self.session.scalars(
@@ -161,6 +265,7 @@ class RegistryStore:
                 row = PlatformRow(slug=platform.slug)
                 self.session.add(row)
             self._fill_platform(row, platform)
+            row.changed_in = _stamp_for(old_platforms, platform.slug, platform, stamp)
         self.session.flush()
         for entry in data.blocklist:
             block = self.session.scalar(
@@ -175,6 +280,7 @@ class RegistryStore:
             block.evidence = entry.evidence
             block.added_on = dt.date.fromisoformat(entry.added_on)
             block.revision = (block.revision or 0) + 1
+            block.changed_in = _stamp_for(old_blocks, (entry.kind, entry.value), entry, stamp)
         for review in data.reviewed:
             reviewed = self.session.scalar(
                 select(ReviewedDomainRow).where(ReviewedDomainRow.value == review.value)
@@ -186,6 +292,7 @@ class RegistryStore:
             reviewed.note = review.note
             reviewed.reviewed_on = dt.date.fromisoformat(review.reviewed_on)
             reviewed.source = review.source
+            reviewed.changed_in = _stamp_for(old_reviews, review.value, review, stamp)
         self.bump_version()
         return {
             "platforms": len(data.platforms),
@@ -194,9 +301,68 @@ class RegistryStore:
             "reviewed": len(data.reviewed),
         }
 
+    def _stamped(
+        self,
+    ) -> tuple[
+        dict[str, tuple[Platform, int]],
+        dict[tuple[str, str], tuple[BlockEntry, int]],
+        dict[str, tuple[ReviewedDomain, int]],
+    ]:
+        """Every entry as a record with the version that last changed it, by key."""
+        platforms = self.session.scalars(
+            select(PlatformRow).options(selectinload(PlatformRow.channels))
+        )
+        return (
+            {row.slug: (_platform(row), row.changed_in) for row in platforms},
+            {
+                (row.kind, row.value): (_block_entry(row), row.changed_in)
+                for row in self.session.scalars(select(BlockEntryRow))
+            },
+            {
+                row.value: (_reviewed_domain(row), row.changed_in)
+                for row in self.session.scalars(select(ReviewedDomainRow))
+            },
+        )
+
+    def change_stamp(self) -> int:
+        """The registry version this transaction's changes are stamped with (``changed_in``).
+
+        The version is raised at the first change of a transaction rather than at its end, and
+        the changes carry the result: raising it takes the version row's write lock until commit,
+        so two writers at once cannot stamp their changes with the same version (on PostgreSQL
+        the second waits for the first). :meth:`bump_version` then does not raise it again.
+        """
+        held = self.session.info.get(_STAMP)
+        if held is not None and held[0] is self.session.get_transaction():
+            return int(held[1])
+        stamp = self._raise_version()
+        self.session.info[_STAMP] = (self.session.get_transaction(), stamp)
+        return stamp
+
+    def record_removal(self, kind: str, key: str) -> None:
+        """Remember that the entry ``key`` of ``kind`` (``platform``, ``blocklist``: see
+        :func:`block_key`, ``reviewed``) was removed in this transaction's version."""
+        stamp = self.change_stamp()
+        row = self.session.scalar(
+            select(TombstoneRow).where(TombstoneRow.kind == kind, TombstoneRow.key == key)
+        )
+        if row is None:
+            self.session.add(TombstoneRow(kind=kind, key=key, deleted_in=stamp))
+        else:
+            row.deleted_in = stamp
+
     def bump_version(self) -> int:
-        """Raise the registry version by one; every worker's index rebuilds when it sees it."""
-        meta = self.session.get(RegistryMeta, 1)
+        """Raise the registry version by one, unless this transaction's changes already raised
+        it (:meth:`change_stamp`); every worker's index rebuilds when it sees the new version."""
+        held = self.session.info.pop(_STAMP, None)
+        if held is not None and held[0] is self.session.get_transaction():
+            return int(held[1])
+        return self._raise_version()
+
+    def _raise_version(self) -> int:
+        # FOR UPDATE (ignored by SQLite, which locks the whole file on write): a concurrent
+        # writer waits here and then reads the version this one committed.
+        meta = self.session.get(RegistryMeta, 1, with_for_update=True, populate_existing=True)
         if meta is None:
             meta = RegistryMeta(id=1, version=0)
             self.session.add(meta)
@@ -232,6 +398,12 @@ class RegistryStore:
                     verified_on=dt.date.fromisoformat(channel.verified_on),
                 )
             )
+
+
+def _stamp_for(old: Mapping[K, tuple[R, int]], key: K, record: R, stamp: int) -> int:
+    """``stamp``, or the entry's old stamp when ``record`` is what was there already."""
+    found = old.get(key)
+    return found[1] if found is not None and found[0] == record else stamp
 
 
 def _platform(row: PlatformRow) -> Platform:

@@ -27,6 +27,7 @@ TABLES = {
     "channel",
     "platform",
     "registry_meta",
+    "registry_tombstone",
     "proposal",
     "report",
     "report_item",
