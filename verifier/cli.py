@@ -1,4 +1,4 @@
-"""The ``verifier`` command (CONTRACT.md): serve, check, scan, registry, users, audit, db upgrade.
+"""The ``verifier`` command (CONTRACT.md): serve, check, scan, registry, users, apikey, audit, db.
 
 Every failure a user can cause ends in one line on standard error and exit status 2; no Python
 traceback reaches a user.
@@ -560,6 +560,45 @@ def users_list() -> None:
     width = max((len(name) for name, _, _ in rows), default=0)
     for name, role, status in rows:
         click.echo(f"{name:<{width}}  {role:<9}  {status}")
+
+
+# --- API keys ------------------------------------------------------------------------------------
+
+
+@main.group()
+def apikey() -> None:
+    """API keys for integrations: their own, higher rate limits (configured, not stored)."""
+
+
+#: A key's prefix says what it is when one turns up in a log or a leaked file.
+API_KEY_PREFIX = "cvk_"
+
+
+@apikey.command(name="new")
+@click.argument("name")
+@click.option(
+    "--limit",
+    default="6000/minute",
+    show_default=True,
+    help="The key's own limit (Flask-Limiter syntax, no spaces: 6000/minute;100000/day).",
+)
+def apikey_new(name: str, limit: str) -> None:
+    """Print a new key for NAME, then the entry to add to VERIFIER_API_KEYS.
+
+    The key goes to the integrator and is shown only here; the entry holds only its SHA-256.
+    """
+    import hashlib
+    import secrets
+
+    from verifier.web.config import ConfigError, api_key_entry
+
+    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    try:
+        entry = api_key_entry(name, hashlib.sha256(key.encode()).hexdigest(), limit)
+    except ConfigError as exc:
+        _fail(str(exc))
+    click.echo(key)
+    click.echo(entry)
 
 
 # --- audit ---------------------------------------------------------------------------------------

@@ -1,22 +1,60 @@
-"""Per-client rate limits (Flask-Limiter).
+"""Per-client rate limits (Flask-Limiter) and the integrations' API keys.
 
-Only the endpoints that write or that an attacker would hammer are limited here (public scam
-reports, logins); a refused request answers 429 with ``Retry-After``, as JSON under /api and as a
-page elsewhere (verifier.web.errors). Counters live in VERIFIER_RATE_LIMIT_STORAGE_URL:
-``memory://`` keeps them per worker, a Redis URL shares them between workers and hosts.
+The public JSON API (the ``api`` and ``registry_api`` blueprints: checks, batches, scans,
+platforms, snapshot, lookup) counts each client against one limit shared by all its endpoints,
+VERIFIER_RATE_LIMIT. A batch of checks counts one per 100 values it holds, started: a batch of
+1000 costs 10, so batching saves round trips but does not multiply what a client may check.
+Preflights (OPTIONS), /healthz and the pages for people are not counted by it.
+
+An integration may send ``X-API-Key``: a key configured in VERIFIER_API_KEYS is counted on its
+own against its own limit instead of the client address; a key that is not configured is
+refused with 401 rather than quietly treated as no key, so its holder learns it is wrong.
+
+Public scam reports and logins have their own, stricter limits. A refused request answers 429
+with ``Retry-After``, as JSON under /api and as a page elsewhere (verifier.web.errors).
+Counters live in VERIFIER_RATE_LIMIT_STORAGE_URL: ``memory://`` keeps them per worker (so
+``--workers 4`` allows four times the limit), a ``redis://`` URL shares them between workers and
+hosts (it needs the ``redis`` package).
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+import hashlib
+import hmac
+
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.errors import ConfigurationError as LimitsConfigurationError
+from werkzeug.exceptions import HTTPException
 
-__all__ = ["init_app", "limiter", "login_limit", "report_limit"]
+from verifier.web.config import ApiKey, ConfigError
+from verifier.web.errors import ApiError
+
+__all__ = [
+    "API_KEY_HEADER",
+    "BATCH_VALUES_PER_HIT",
+    "PUBLIC_API_BLUEPRINTS",
+    "init_app",
+    "limiter",
+    "login_limit",
+    "presented_api_key",
+    "report_limit",
+]
 
 # The client is the connecting address. Behind a reverse proxy, run with a ProxyFix that trusts
 # exactly that proxy, or every client shares the proxy's address and one limit.
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True, strategy="fixed-window")
+# A moving window counts the last minute (or hour, or day) at every moment: no double burst
+# across a window's edge, and a refused request costs nothing, so a batch too dear for what is
+# left does not use up what is left.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True, strategy="moving-window")
+
+#: The blueprints whose every request counts against VERIFIER_RATE_LIMIT or the key's limit,
+#: and where ``X-API-Key`` is read (a wrong one refused).
+PUBLIC_API_BLUEPRINTS = frozenset({"api", "registry_api"})
+API_KEY_HEADER = "X-API-Key"
+#: A batch of checks counts one request per this many values, started.
+BATCH_VALUES_PER_HIT = 100
 
 
 def report_limit() -> str:
@@ -27,6 +65,101 @@ def login_limit() -> str:
     return str(current_app.config["VERIFIER_LOGIN_RATE_LIMIT"])
 
 
+def presented_api_key() -> ApiKey | None:
+    """The configured key in this request's ``X-API-Key``; None without one, or a wrong one."""
+    if "verifier_api_key" not in g:
+        g.verifier_api_key = _configured_key(request.headers.get(API_KEY_HEADER))
+    key: ApiKey | None = g.verifier_api_key
+    return key
+
+
+def _configured_key(presented: str | None) -> ApiKey | None:
+    if presented is None:
+        return None
+    digest = hashlib.sha256(presented.encode()).hexdigest()
+    found = None
+    for key in current_app.config["VERIFIER_API_KEYS"]:
+        # Constant time for each entry, and every entry compared: how long the answer takes
+        # tells a guesser nothing about how close a guess came.
+        if hmac.compare_digest(digest, key.sha256):
+            found = key
+    return found
+
+
+def _public_api_limit() -> str:
+    key = presented_api_key()
+    return key.limit if key else str(current_app.config["VERIFIER_RATE_LIMIT"])
+
+
+def _public_api_client() -> str:
+    key = presented_api_key()
+    # "key:" cannot be mistaken for an address, so a key never shares an address's counter.
+    return f"key:{key.name}" if key else get_remote_address()
+
+
+def _request_cost() -> int:
+    """What this request counts against the public API limit."""
+    if request.endpoint != "api.check_batch" or not request.is_json:
+        return 1
+    try:
+        body = request.get_json(silent=True)  # cached: the view reads it again for free
+    except (RecursionError, HTTPException):
+        # Nested too deep, or bigger than MAX_CONTENT_LENGTH: the view meets the same error and
+        # answers it (400, 413); raised here, it would look like a failure of the limiter.
+        return 1
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        return 1
+    return max(1, -(-len(items) // BATCH_VALUES_PER_HIT))
+
+
+def _is_preflight() -> bool:
+    # A browser sends a preflight before each cross-origin POST with a JSON body: limiting it
+    # would make a client's n-th check fail in the browser as a CORS error, not a readable 429.
+    return request.method == "OPTIONS"
+
+
+_limit = limiter.shared_limit(
+    _public_api_limit,
+    scope="public-api",
+    key_func=_public_api_client,
+    cost=_request_cost,
+    exempt_when=_is_preflight,
+    error_message="too many requests from this client; try again after Retry-After seconds",
+)
+
+
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["VERIFIER_RATE_LIMIT_STORAGE_URL"])
-    limiter.init_app(app)
+    # The API blueprints do not import this module, so that their views carry no limiter
+    # decorations; the limit is attached here, to every view they have. Attaching the same limit
+    # again (one app per test) changes nothing: Flask-Limiter keeps a blueprint's limits in a set.
+    from verifier.web import api, registry_api
+
+    for blueprint in (api.bp, registry_api.bp):
+        assert blueprint.name in PUBLIC_API_BLUEPRINTS  # noqa: S101 -- one list of them
+        _limit(blueprint)
+    url = str(app.config["VERIFIER_RATE_LIMIT_STORAGE_URL"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", url)
+    try:
+        limiter.init_app(app)
+    except LimitsConfigurationError as exc:  # an unknown scheme, or redis:// without redis
+        # The URL may hold a password: the message never repeats it.
+        reason = str(exc).replace(url, "the URL")
+        raise ConfigError(f"VERIFIER_RATE_LIMIT_STORAGE_URL: {reason}") from None
+
+    # Registered after the limiter's own hook: a wrong key is counted against its client's
+    # address first, so guessing keys is rate limited like everything else.
+    @app.before_request
+    def refuse_unknown_api_key() -> None:
+        if (
+            request.blueprint in PUBLIC_API_BLUEPRINTS
+            and not _is_preflight()
+            and API_KEY_HEADER in request.headers
+            and presented_api_key() is None
+        ):
+            raise ApiError(
+                401,
+                "bad_api_key",
+                f"the {API_KEY_HEADER} header holds no key this server knows; "
+                "send none to be counted as an anonymous client",
+            )
