@@ -80,7 +80,50 @@ def _json_body() -> dict[str, Any]:
 
 @bp.get("/check")
 def check_get():  # type: ignore[no-untyped-def]
-    """Check one value given in the query string."""
+    """Check one value given in the query string.
+    ---
+    get:
+      parameters:
+        - name: q
+          in: query
+          required: true
+          description: The value to check.
+          schema: {type: string, maxLength: 10000}
+          example: '95588'
+        - name: kind
+          in: query
+          allowEmptyValue: true
+          description: What the value is; auto (the default) guesses.
+          schema: {type: string, enum: [auto, phone, url, email, handle]}
+        - name: region
+          in: query
+          allowEmptyValue: true
+          description: Region for numbers written without a country code (default CN).
+          schema: {type: string, pattern: '^[A-Za-z]{2}$'}
+        - name: claimed
+          in: query
+          allowEmptyValue: true
+          description: The slug of the platform the value is presented as belonging to.
+          schema: {type: string}
+        - name: claimed_platform
+          in: query
+          allowEmptyValue: true
+          description: Another name for claimed.
+          schema: {type: string}
+        - name: lang
+          in: query
+          allowEmptyValue: true
+          description: The language of the messages, zh or en; otherwise Accept-Language decides.
+          schema: {type: string}
+      responses:
+        200:
+          description: The verdict.
+          content:
+            application/json:
+              schema: VerdictSchema
+        400: BadRequest
+        413: TooLarge
+    """
     value = _text_field(dict(request.args), "q", required=True)
     assert value is not None  # noqa: S101 -- required above
     args = request.args
@@ -92,7 +135,22 @@ def check_get():  # type: ignore[no-untyped-def]
 
 @bp.post("/check")
 def check_post():  # type: ignore[no-untyped-def]
-    """Check one value given as JSON."""
+    """Check one value given as JSON.
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: CheckRequestSchema
+            example: {input: 'https://icbc.com.cn.example.top/', claimed_platform: icbc}
+      responses:
+        200:
+          description: The verdict.
+          content:
+            application/json:
+              schema: VerdictSchema
+    """
     body = _json_body()
     value = _text_field(body, "input", required=True)
     assert value is not None  # noqa: S101 -- required above
@@ -106,13 +164,33 @@ def check_post():  # type: ignore[no-untyped-def]
 
 @bp.post("/check/batch")
 def check_batch():  # type: ignore[no-untyped-def]
-    """Check up to 1000 values, in order."""
+    """Check up to 1000 values, in order.
+
+    Items may mix kinds; each is a string or a check request. One bad item refuses the batch,
+    with its position in the message.
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: BatchRequestSchema
+      responses:
+        200:
+          description: One verdict per item, in input order.
+          content:
+            application/json:
+              schema: BatchSchema
+    """
     body = _json_body()
     items = body.get("items")
     if not isinstance(items, list):
         raise ApiError(400, "missing_field", "'items' must be a list")
     if len(items) > MAX_BATCH:
         raise ApiError(413, "too_large", f"at most {MAX_BATCH} items per batch")
+    # One index and one language for the whole batch: every verdict of it comes from the same
+    # registry version, and neither is looked up a thousand times.
+    index, lang = current_index(), current_language()
     results = []
     for position, item in enumerate(items):
         if isinstance(item, str):
@@ -131,13 +209,27 @@ def check_batch():  # type: ignore[no-untyped-def]
                 error.status, error.code, f"items[{position}]: {error.message}"
             ) from None
         assert value is not None  # noqa: S101 -- required above
-        results.append(_check(value, options).to_dict())
+        results.append(check(value, index, lang=lang, **options).to_dict())
     return jsonify({"results": results})
 
 
 @bp.post("/scan")
 def scan_post():  # type: ignore[no-untyped-def]
-    """Scan a whole message: every contact in it, whom it claims to be, and the overall risk."""
+    """Scan a whole message: every contact in it, whom it claims to be, and the overall risk.
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: ScanRequestSchema
+      responses:
+        200:
+          description: The scan object.
+          content:
+            application/json:
+              schema: ScanSchema
+    """
     body = _json_body()
     text = _text_field(body, "text", required=True, limit=MAX_SCAN_LENGTH)
     assert text is not None  # noqa: S101 -- required above
@@ -175,7 +267,23 @@ def platform_dict(platform: Platform, lang: str, *, with_channels: bool) -> dict
 
 @bp.get("/platforms")
 def platforms_list():  # type: ignore[no-untyped-def]
-    """List platforms, optionally those matching ``q``."""
+    """List platforms, optionally those matching ``q``.
+    ---
+    get:
+      parameters:
+        - name: q
+          in: query
+          description: Part of a name, an alias or a slug.
+          schema: {type: string, maxLength: 10000}
+      responses:
+        200:
+          description: The matching platforms, without their channels.
+          content:
+            application/json:
+              schema: PlatformListSchema
+        400: BadRequest
+        413: TooLarge
+    """
     query = _text_field(dict(request.args), "q") or ""
     lang = current_language()
     return jsonify(
@@ -189,7 +297,22 @@ def platforms_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/platforms/<slug>")
 def platform_detail(slug: str):  # type: ignore[no-untyped-def]
-    """One platform with its channels."""
+    """One platform with its channels.
+    ---
+    get:
+      parameters:
+        - name: slug
+          in: path
+          required: true
+          schema: {type: string, minLength: 1, pattern: '^[^/]+$'}
+          example: icbc
+      responses:
+        200:
+          description: The platform.
+          content:
+            application/json:
+              schema: PlatformDetailSchema
+    """
     platform = store().platform(slug)
     if platform is None:
         raise ApiError(404, "not_found", f"no platform '{slug[:64]}'")
@@ -198,5 +321,14 @@ def platform_detail(slug: str):  # type: ignore[no-untyped-def]
 
 @health_bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
-    """Liveness and the registry version this worker answers from."""
+    """Liveness and the registry version this worker answers from.
+    ---
+    get:
+      responses:
+        200:
+          description: The worker is up.
+          content:
+            application/json:
+              schema: HealthSchema
+    """
     return jsonify({"status": "ok", "registry_version": current_index().version})

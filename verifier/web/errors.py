@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 __all__ = ["ApiError", "init_app", "json_error"]
 
@@ -48,7 +48,13 @@ def init_app(app: Flask) -> None:
     def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
         status = error.code or 500
         if _wants_json():
-            return json_error(status, _CODES.get(status, "error"), error.description or error.name)
+            answer, _ = json_error(
+                status, _CODES.get(status, "error"), error.description or error.name
+            )
+            if isinstance(error, MethodNotAllowed) and error.valid_methods:
+                # RFC 9110: a 405 names the methods the resource does allow.
+                answer.headers["Allow"] = ", ".join(error.valid_methods)
+            return answer, status
         # A refused CSRF token gets its own words: the person only has to reload and resend.
         expired_form = isinstance(error, CSRFError)
         return render_template(

@@ -13,6 +13,7 @@ import hmac
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from marshmallow import fields, validate
 from werkzeug.exceptions import TooManyRequests
 
 from registry.moderation import MAX_TEXT
@@ -23,10 +24,46 @@ from verifier.web.errors import ApiError, json_error
 from verifier.web.extensions import csrf, current_index, db_session, moderation
 from verifier.web.limits import limiter, report_limit
 from verifier.web.pages import MAX_QUERY_CHARS
+from verifier.web.schemas import ApiSchema, kind_field, region_field
 
-__all__ = ["bp"]
+__all__ = ["ReportAcceptedSchema", "ReportRequestSchema", "bp"]
 
 bp = Blueprint("reports", __name__)
+
+
+class ReportRequestSchema(ApiSchema):
+    """A public report of a scam contact; only ``input`` is required."""
+
+    input = fields.String(
+        required=True,
+        validate=validate.Length(max=MAX_QUERY_CHARS),
+        metadata={"description": "The number, link, address or account reported."},
+    )
+    text = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=MAX_TEXT),
+        metadata={"description": "The message it came in, or what happened."},
+    )
+    seen_at = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=MAX_TEXT),
+        metadata={"description": "Where it was seen."},
+    )
+    claimed_platform = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "The slug of the platform it was presented as."},
+    )
+    kind = kind_field()
+    region = region_field()
+
+
+class ReportAcceptedSchema(ApiSchema):
+    id = fields.Integer(
+        required=True,
+        metadata={"description": "The report group: every report of this value shares it."},
+    )
+
 
 #: The form's hidden field that people never see, so never fill; form-filling bots do.
 HONEYPOT = "website"
@@ -86,7 +123,27 @@ def _decoy_id(kind: str, value: str) -> int:
 @csrf.exempt  # JSON from programs, no cookie to ride on (see verifier.web.__init__)
 @_limit
 def report_api():  # type: ignore[no-untyped-def]
-    """Report a scam number, link or address; reports of one value are grouped."""
+    """Report a scam number, link or address; reports of one value are grouped.
+
+    A report changes no public answer by itself: moderators review it first.
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: ReportRequestSchema
+            example:
+              input: '+86 400 999 2222'
+              text: Said it was the bank and asked for a verification code
+              claimed_platform: icbc
+      responses:
+        202:
+          description: Recorded for review.
+          content:
+            application/json:
+              schema: ReportAcceptedSchema
+    """
     return jsonify({"id": submit(_json_body())}), 202
 
 
