@@ -17,7 +17,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -67,26 +68,41 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a real ``verifier serve`` on a free loopback port, on a fresh database."""
+@contextlib.contextmanager
+def running_verifier(
+    folder: Path, extra_env: Mapping[str, str] | None = None, workers: int = 1
+) -> Iterator[str]:
+    """Run ``verifier serve`` on a fresh database in ``folder``; yield its base URL.
+
+    Its output, gunicorn's access log included (one line per request), goes to
+    ``folder / "server.log"``: tests read it to see exactly what the server was sent.
+    """
     command = Path(sys.executable).parent / "verifier"
     if not command.exists():
         pytest.fail(f"the console script {command} is missing: install the project (make test)")
-    folder = tmp_path_factory.mktemp("server")
     env = {
         **os.environ,
         "VERIFIER_DATABASE_URL": f"sqlite:///{folder / 'verifier.sqlite3'}",
         "VERIFIER_ENV": "development",
         # gunicorn puts its control socket here; keep it off a developer's running server's.
         "XDG_RUNTIME_DIR": str(folder),
+        **(extra_env or {}),
     }
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(command), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+            [
+                str(command),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env=env,
             cwd=folder,
             stdin=subprocess.DEVNULL,
@@ -107,6 +123,25 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def start_verifier() -> Callable[..., AbstractContextManager[str]]:
+    """:func:`running_verifier`, for tests that need their own server (own settings, own log)."""
+    return running_verifier
+
+
+@pytest.fixture(scope="session")
+def chromium_args() -> list[str]:
+    """:data:`CHROMIUM_ARGS`, for tests that launch Chromium themselves (extensions)."""
+    return list(CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real ``verifier serve`` on a free loopback port, on a fresh database."""
+    with running_verifier(tmp_path_factory.mktemp("server")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
