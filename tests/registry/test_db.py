@@ -140,3 +140,29 @@ def test_make_engine_creates_the_folder(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert path.is_file()
+
+
+def test_every_downgrade_and_upgrade_keeps_the_registry(engine: Engine) -> None:
+    # On SQLite, Alembic's batch mode rebuilds a table by copying it and dropping the original;
+    # dropping the platform table cascaded to every channel, so downgrading 0003 lost them all.
+    upgrade(engine)
+    with make_sessionmaker(engine)() as session:
+        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
+        session.commit()
+
+    def counts() -> tuple[int, int, int]:
+        with engine.connect() as connection:
+            return tuple(  # type: ignore[return-value]
+                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608 -- fixed names
+                for table in ("platform", "channel", "block_entry")
+            )
+
+    before = counts()
+    assert before[1] > 0
+    config = db._alembic_config(engine)
+    for revision in ("0003", "0002", "0001"):
+        command.downgrade(config, revision)
+        assert counts() == before, f"downgrading to {revision}"
+    for revision in ("0002", "0003", "head"):
+        command.upgrade(config, revision)
+        assert counts() == before, f"upgrading to {revision}"

@@ -157,14 +157,8 @@ def downgrade() -> None:
     elif dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
-    with op.batch_alter_table('platform', schema=None) as batch_op:
-        batch_op.drop_column('revision')
-
-    with op.batch_alter_table('block_entry', schema=None) as batch_op:
-        batch_op.drop_column('revision')
-
-    with op.batch_alter_table('channel', schema=None) as batch_op:
-        batch_op.drop_column('revision')
+    for table in ('platform', 'block_entry', 'channel'):
+        _drop_column(table, 'revision')
 
     with op.batch_alter_table('report_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_item_report_id'))
@@ -192,3 +186,13 @@ def downgrade() -> None:
 
     op.drop_table('audit_log')
     op.drop_table('app_user')
+
+
+def _drop_column(table: str, column: str) -> None:
+    # Batch mode copies a table on SQLite and drops the original, and dropping the platform
+    # table cascades to every channel (foreign keys are on): a downgrade lost every channel.
+    # SQLite 3.35+ drops a column in place.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+    else:
+        op.drop_column(table, column)
