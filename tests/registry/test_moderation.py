@@ -1,4 +1,4 @@
-"""The moderation service (registry/moderation.py) on a real, migrated SQLite database.
+"""The moderation service (the registry/moderation package) on a real, migrated SQLite database.
 
 Four eyes, revisions against lost edits, the append-only audit log, accounts and tokens, login
 throttling, grouped public reports and re-verification, each through the service the web pages,
