@@ -43,7 +43,7 @@ def _mod_rules() -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/mod"):
             continue
-        path = re.sub(r"<int:[^>]+>", "1", rule.rule)
+        path = re.sub(r"<int(?:\([^)]*\))?:[^>]+>", "1", rule.rule)
         path = re.sub(r"<[^>]+>", "icbc", path)
         found += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     app.extensions["verifier.engine"].dispose()

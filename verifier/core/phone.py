@@ -165,6 +165,10 @@ def parse_folded_phone(
             return _with_extension(ParsedPhone(national, True, region="CN"), extension)
         digits, international = national, False
         region = "CN"
+        if len(national) < 3:
+            # "0086", "+86 000": the country code and nothing after it (this used to reach
+            # _cn_national with no digits and raise IndexError: a 500 on /api/v1/check).
+            raise InvalidPhone("too_few_digits")
     if not international:
         if digits in known:
             return _with_extension(ParsedPhone(digits, True, region=region), extension)

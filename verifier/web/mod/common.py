@@ -17,6 +17,8 @@ from verifier.web.extensions import db_session
 
 __all__ = ["bp", "commit", "field", "me", "revision", "today"]
 
+# Row ids in paths are written <int(max=2147483647):…>, as in mod_api: ids are 32-bit integers
+# in PostgreSQL, and a larger one reached the database and failed there with a 500.
 bp = Blueprint("mod", __name__, url_prefix="/mod")
 bp.before_request(require_login)
 

@@ -199,7 +199,7 @@ def _channel_page(slug: str, channel_id: int, error: ModerationError, retiring: 
     return page, error.status
 
 
-@bp.route("/platforms/<slug>/channels/<int:channel_id>", methods=["GET", "POST"])
+@bp.route("/platforms/<slug>/channels/<int(max=2147483647):channel_id>", methods=["GET", "POST"])
 def edit_channel(slug: str, channel_id: int):  # type: ignore[no-untyped-def]
     """Propose a change to a channel (label, scope, source, date), or open its retirement."""
     channel = _channel_row(slug, channel_id)
@@ -220,7 +220,7 @@ def edit_channel(slug: str, channel_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/platforms/<slug>/channels/<int:channel_id>/retire")
+@bp.post("/platforms/<slug>/channels/<int(max=2147483647):channel_id>/retire")
 def retire_channel(slug: str, channel_id: int):  # type: ignore[no-untyped-def]
     """Propose retiring a channel that is no longer in service."""
     channel = _channel_row(slug, channel_id)
@@ -266,7 +266,7 @@ def blocklist():  # type: ignore[no-untyped-def]
     )
 
 
-@bp.route("/blocklist/<int:entry_id>/remove", methods=["GET", "POST"])
+@bp.route("/blocklist/<int(max=2147483647):entry_id>/remove", methods=["GET", "POST"])
 def remove_block_entry(entry_id: int):  # type: ignore[no-untyped-def]
     """Propose taking an entry off the blocklist."""
     entry = db_session().get(BlockEntryRow, entry_id)
@@ -311,7 +311,7 @@ def due():  # type: ignore[no-untyped-def]
     return _due_page()
 
 
-@bp.post("/due/<int:channel_id>")
+@bp.post("/due/<int(max=2147483647):channel_id>")
 def reverify(channel_id: int):  # type: ignore[no-untyped-def]
     """Propose a new source and date for a channel (reviewed like any other change)."""
     channel = db_session().get(ChannelRow, channel_id)

@@ -69,7 +69,7 @@ def _proposal_page(proposal_id: int, error: ModerationError | None = None) -> st
     )
 
 
-@bp.get("/proposals/<int:proposal_id>")
+@bp.get("/proposals/<int(max=2147483647):proposal_id>")
 def proposal(proposal_id: int):  # type: ignore[no-untyped-def]
     """One proposal: what it changes, side by side, and the buttons to decide it."""
     return _proposal_page(proposal_id)
@@ -91,7 +91,7 @@ def _decide(
     return redirect(url_for("mod.proposal", proposal_id=proposal_id), 303)
 
 
-@bp.post("/proposals/<int:proposal_id>/approve")
+@bp.post("/proposals/<int(max=2147483647):proposal_id>/approve")
 def approve(proposal_id: int):  # type: ignore[no-untyped-def]
     """Approve and apply a proposal (another moderator's, unless single approval is on)."""
     return _decide(
@@ -104,7 +104,7 @@ def approve(proposal_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/reject")
+@bp.post("/proposals/<int(max=2147483647):proposal_id>/reject")
 def reject(proposal_id: int):  # type: ignore[no-untyped-def]
     """Reject a proposal, with the reason."""
     return _decide(
@@ -114,7 +114,7 @@ def reject(proposal_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/withdraw")
+@bp.post("/proposals/<int(max=2147483647):proposal_id>/withdraw")
 def withdraw(proposal_id: int):  # type: ignore[no-untyped-def]
     """Withdraw one's own pending proposal."""
     return _decide(
@@ -205,7 +205,7 @@ def _report_page(report_id: int, error: ModerationError | None = None) -> str:
     return render_template("mod/report.html", report=row, error=error, values=request.form)
 
 
-@bp.get("/reports/<int:report_id>")
+@bp.get("/reports/<int(max=2147483647):report_id>")
 def report(report_id: int):  # type: ignore[no-untyped-def]
     """One group of reports, every reporter's words shown as text."""
     return _report_page(report_id)
@@ -222,7 +222,7 @@ def _triage(report_id: int, operation: Callable[[UserRow], Any], done: str) -> A
     return redirect(url_for("mod.report", report_id=report_id), 303)
 
 
-@bp.post("/reports/<int:report_id>/confirm")
+@bp.post("/reports/<int(max=2147483647):report_id>/confirm")
 def confirm_report(report_id: int):  # type: ignore[no-untyped-def]
     """Confirm a report: it becomes a blocklist proposal carrying the reports as evidence."""
     return _triage(
@@ -232,7 +232,7 @@ def confirm_report(report_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/reports/<int:report_id>/reject")
+@bp.post("/reports/<int(max=2147483647):report_id>/reject")
 def reject_report(report_id: int):  # type: ignore[no-untyped-def]
     """Reject a report, with the reason."""
     return _triage(
@@ -242,7 +242,7 @@ def reject_report(report_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/reports/<int:report_id>/duplicate")
+@bp.post("/reports/<int(max=2147483647):report_id>/duplicate")
 def duplicate_report(report_id: int):  # type: ignore[no-untyped-def]
     """Mark a report as a duplicate of another."""
     original = field("of")
