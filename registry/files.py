@@ -28,7 +28,13 @@ from verifier.core.index import (
     Platform,
     ReviewedDomain,
 )
-from verifier.core.link import InvalidLink, normalize_email, normalize_host, normalize_link
+from verifier.core.link import (
+    DANGEROUS_SCHEMES,
+    InvalidLink,
+    normalize_email,
+    normalize_host,
+    normalize_link,
+)
 from verifier.core.phone import InvalidPhone, normalize_phone
 
 __all__ = [
@@ -198,6 +204,27 @@ def _date(entry: Mapping[str, Any], key: str, where: str) -> str:
         raise RegistryFileError(f"{where}.{key}: must be a date YYYY-MM-DD, not {value!r}") from exc
 
 
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def _web_address(text: str, where: str) -> str:
+    """A channel's source: the http(s) address of the page it was verified on (pages show it as
+    a link, so a ``javascript:`` one must never get in)."""
+    if not text.lower().startswith(("https://", "http://")):
+        raise RegistryFileError(
+            f"{where}: must be the http(s) address of the page it was verified on"
+        )
+    return text
+
+
+def _harmless(text: str, where: str) -> str:
+    """Evidence or a note: free text, or a link, but never a link that runs code."""
+    found = _SCHEME.match(text)
+    if found and found.group(1).lower() in DANGEROUS_SCHEMES:
+        raise RegistryFileError(f"{where}: a {found.group(1).lower()}: address is not allowed")
+    return text
+
+
 def _missing(where: str, key: str) -> str:
     raise RegistryFileError(f"{where}.{key}: required")
 
@@ -269,7 +296,7 @@ def _parse_channel(entry: Any, where: str, country: str) -> Channel:
         label_en=label_en,
         status=_choice(entry, "status", where, ("active", "retired"), "active"),
         scope=scope if kind == "domain" else "subdomains",
-        source=_text(entry, "source", where),
+        source=_web_address(_text(entry, "source", where), f"{where}.source"),
         verified_on=_date(entry, "verified_on", where),
     )
 
@@ -286,7 +313,7 @@ def _parse_block_entry(entry: Any, where: str, slugs: set[str]) -> BlockEntry:
         kind=kind,
         value=value,
         impersonates=impersonates,
-        evidence=_text(entry, "evidence", f"{where} ({value})"),
+        evidence=_harmless(_text(entry, "evidence", f"{where} ({value})"), f"{where}.evidence"),
         added_on=_date(entry, "added_on", f"{where} ({value})"),
     )
 
@@ -312,7 +339,7 @@ def _parse_reviewed(entry: Any, where: str, slugs: set[str]) -> ReviewedDomain:
         note=_text(entry, "note", where),
         reviewed_on=_date(entry, "reviewed_on", where),
         resembles=resembles,
-        source=_text(entry, "source", where, required=False),
+        source=_harmless(_text(entry, "source", where, required=False), f"{where}.source"),
     )
 
 

@@ -210,6 +210,18 @@ def _set_platform(index: int, **fields: Any) -> Callable[[dict[str, Any]], objec
             lambda d: d["blocklist"][0].update(impersonates="nobody"),
             ["blocklist[0]", "hk.alipayc05.cc", "impersonates", "nobody"],
         ),
+        # A source is the web page the channel was verified on: pages show it as a link, so a
+        # script address or plain words are refused.
+        (
+            _set_channel(source="javascript:alert(1)"),
+            ["platforms[0] (icbc)", "channels[0].source", "http(s)"],
+        ),
+        (_set_channel(source="the bank told me"), ["channels[0].source", "http(s)"]),
+        # Evidence may be words or a link, never a link that runs code.
+        (
+            lambda d: d["blocklist"][0].update(evidence="javascript:alert(1)"),
+            ["blocklist[0]", "evidence", "javascript:"],
+        ),
         # A block entry without evidence.
         (lambda d: d["blocklist"][0].pop("evidence"), ["blocklist[0]", "evidence", "required"]),
         # A block entry of a kind the blocklist does not have.
@@ -226,6 +238,11 @@ def _set_platform(index: int, **fields: Any) -> Callable[[dict[str, Any]], objec
         (lambda d: d["platforms"].append("x"), ["platforms[5]", "mapping"]),
     ],
 )
+def test_evidence_may_be_words() -> None:
+    data = _small(lambda d: d["blocklist"][0].update(evidence="3 public reports, report #12"))
+    assert parse_registry(data).blocklist[0].evidence == "3 public reports, report #12"
+
+
 def test_errors_name_the_entry_and_field(
     change: Callable[[dict[str, Any]], object], expected: list[str]
 ) -> None:
