@@ -238,11 +238,6 @@ def _set_platform(index: int, **fields: Any) -> Callable[[dict[str, Any]], objec
         (lambda d: d["platforms"].append("x"), ["platforms[5]", "mapping"]),
     ],
 )
-def test_evidence_may_be_words() -> None:
-    data = _small(lambda d: d["blocklist"][0].update(evidence="3 public reports, report #12"))
-    assert parse_registry(data).blocklist[0].evidence == "3 public reports, report #12"
-
-
 def test_errors_name_the_entry_and_field(
     change: Callable[[dict[str, Any]], object], expected: list[str]
 ) -> None:
@@ -250,6 +245,11 @@ def test_errors_name_the_entry_and_field(
         parse_registry(_small(change))
     for fragment in expected:
         assert fragment in str(caught.value)
+
+
+def test_evidence_may_be_words() -> None:
+    data = _small(lambda d: d["blocklist"][0].update(evidence="3 public reports, report #12"))
+    assert parse_registry(data).blocklist[0].evidence == "3 public reports, report #12"
 
 
 @pytest.mark.parametrize("raw", [[], "platforms", None, 3, [{"slug": "x"}]])
