@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from verifier.core.confusables import loose_skeleton, skeleton, visual_key
-from verifier.core.index import Platform, RegistryIndex
+from verifier.core.index import Platform, RegistryIndex, gc_paused
 from verifier.core.link import split_registrable
 
 __all__ = [
@@ -80,19 +80,24 @@ def deletes(word: str) -> Iterator[str]:
 
 @dataclass
 class LookalikeIndex:
-    """The registry's brands, keyed for constant-time lookalike detection."""
+    """The registry's brands, keyed for constant-time lookalike detection.
+
+    Each map holds tuples, and a brand alone under a key (nearly every key of the deletion and
+    loose maps) is the same one-brand tuple under all its keys: a registry of 100 000 platforms
+    has five million such keys, and a list of its own under each cost half a gigabyte.
+    """
 
     owned: frozenset[str] = frozenset()
-    by_label: dict[str, list[Brand]] = field(default_factory=dict)
-    by_skeleton: dict[str, list[Brand]] = field(default_factory=dict)
-    by_deletion: dict[str, list[Brand]] = field(default_factory=dict)
-    by_loose: dict[str, list[Brand]] = field(default_factory=dict)
+    by_label: dict[str, tuple[Brand, ...]] = field(default_factory=dict)
+    by_skeleton: dict[str, tuple[Brand, ...]] = field(default_factory=dict)
+    by_deletion: dict[str, tuple[Brand, ...]] = field(default_factory=dict)
+    by_loose: dict[str, tuple[Brand, ...]] = field(default_factory=dict)
     #: Loose skeletons of the official names too short or too numeric for ``by_loose`` (``ccb``,
     #: ``jd``, ``95516``): only labels with non-ASCII letters are compared with them.
-    by_short_loose: dict[str, list[Brand]] = field(default_factory=dict)
+    by_short_loose: dict[str, tuple[Brand, ...]] = field(default_factory=dict)
     #: Visual keys (:func:`visual_key`) of the official names of ``VISUAL_READING_LENGTH``
     #: characters or more: candidates for a spelling made of several visual substitutions.
-    by_visual_key: dict[str, list[Brand]] = field(default_factory=dict)
+    by_visual_key: dict[str, tuple[Brand, ...]] = field(default_factory=dict)
     #: Lengths of the names that typos are matched against.
     lengths: frozenset[int] = frozenset()
     automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
@@ -100,34 +105,39 @@ class LookalikeIndex:
     @classmethod
     def build(cls, platforms: Iterable[Platform]) -> LookalikeIndex:
         """Index every official domain label, alias and name of ``platforms``."""
+        with gc_paused():
+            return cls._build(platforms)
+
+    @classmethod
+    def _build(cls, platforms: Iterable[Platform]) -> LookalikeIndex:
         index = cls()
         owned: set[str] = set()
         tokens: dict[str, list[Brand]] = {}
         for platform in platforms:
             for brand in _brands_of(platform):
                 tokens.setdefault(brand.token, []).append(brand)
-                if brand.domain:
-                    owned.add(brand.domain)
-                    index.by_label.setdefault(brand.token, []).append(brand)
-                    sk = skeleton(brand.token)
-                    index.by_skeleton.setdefault(sk, []).append(brand)
-                    if len(brand.token) >= MIN_TYPO_LENGTH:
-                        for variant in {*deletes(brand.token), *deletes(sk)}:
-                            index.by_deletion.setdefault(variant, []).append(brand)
-                    letters = sum(c.isalpha() for c in brand.token)
-                    if len(brand.token) >= MIN_TYPO_LENGTH and letters >= MIN_LOOSE_LETTERS:
-                        loose = loose_skeleton(brand.token)
-                        variants = {loose}
-                        if len(brand.token) >= STRONG_TOKEN_LENGTH:
-                            variants.update(deletes(loose))
-                        for variant in variants:
-                            index.by_loose.setdefault(variant, []).append(brand)
-                    else:
-                        short = index.by_short_loose
-                        short.setdefault(loose_skeleton(brand.token), []).append(brand)
-                    if len(brand.token) >= VISUAL_READING_LENGTH:
-                        key = visual_key(brand.token)
-                        index.by_visual_key.setdefault(key, []).append(brand)
+                if not brand.domain:
+                    continue
+                one = (brand,)
+                owned.add(brand.domain)
+                _add(index.by_label, brand.token, one)
+                sk = skeleton(brand.token)
+                _add(index.by_skeleton, sk, one)
+                if len(brand.token) >= MIN_TYPO_LENGTH:
+                    for variant in {*deletes(brand.token), *deletes(sk)}:
+                        _add(index.by_deletion, variant, one)
+                letters = sum(c.isalpha() for c in brand.token)
+                if len(brand.token) >= MIN_TYPO_LENGTH and letters >= MIN_LOOSE_LETTERS:
+                    loose = loose_skeleton(brand.token)
+                    variants = {loose}
+                    if len(brand.token) >= STRONG_TOKEN_LENGTH:
+                        variants.update(deletes(loose))
+                    for variant in variants:
+                        _add(index.by_loose, variant, one)
+                else:
+                    _add(index.by_short_loose, loose_skeleton(brand.token), one)
+                if len(brand.token) >= VISUAL_READING_LENGTH:
+                    _add(index.by_visual_key, visual_key(brand.token), one)
         for token, brands in tokens.items():
             index.automaton.add_word(token, (token, tuple(brands)))
         if tokens:
@@ -135,6 +145,12 @@ class LookalikeIndex:
         index.owned = frozenset(owned)
         index.lengths = frozenset(len(t) for t in index.by_label if len(t) >= MIN_TYPO_LENGTH)
         return index
+
+
+def _add(brands_by: dict[str, tuple[Brand, ...]], key: str, one: tuple[Brand]) -> None:
+    """File the brand in ``one`` under ``key``, after the brands already there (if any)."""
+    found = brands_by.get(key)
+    brands_by[key] = one if found is None else found + one
 
 
 def _brands_of(platform: Platform) -> Iterator[Brand]:
