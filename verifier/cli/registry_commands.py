@@ -244,7 +244,7 @@ def registry_due(days: int | None, as_json: bool) -> None:
 
 @click.group()
 def db() -> None:
-    """Database schema."""
+    """Database schema, backup and restore."""
 
 
 @db.command(name="upgrade")
@@ -252,6 +252,63 @@ def db_upgrade() -> None:
     """Apply schema migrations (the bundled registry is loaded into an empty database)."""
     app = _app(setup=True)
     click.echo(f"database at {_redacted(app.config['VERIFIER_DATABASE_URL'])} is up to date")
+
+
+@db.command(name="backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def db_backup(path: str) -> None:
+    """Copy the whole database (registry, users, tokens, proposals, reports, audit log) to PATH.
+
+    The file is gzipped JSON Lines, independent of the database engine; `verifier db restore`
+    reads it back.
+    """
+    from registry.backup import BackupError, backup
+
+    app = _app(setup=False)
+    try:
+        counts = backup(app.extensions["verifier.engine"], path)
+    except BackupError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+    click.echo(f"backed up {sum(counts.values())} rows of {len(counts)} tables to {path}")
+
+
+@db.command(name="restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Overwrite a database that holds data (never one with an audit log).",
+)
+def db_restore(path: str, replace: bool) -> None:
+    """Make the database exactly the backup at PATH, in one transaction.
+
+    The database must be empty (a new one is migrated first), or hold no audit line with
+    --replace: the audit log is append-only.
+    """
+    from registry.backup import BackupError, head_revision, read_header, restore
+    from registry.db import upgrade
+
+    if not Path(path).is_file():
+        _fail(f"cannot read {path}: no such file")
+    try:
+        revision = read_header(path).get("schema_revision")
+        if revision != head_revision():
+            _fail(
+                f"{path} is a backup of schema revision {revision}; this release is at "
+                f"{head_revision()}: restore it with the release that wrote it"
+            )
+        app = _app(setup=False)
+        engine = app.extensions["verifier.engine"]
+        upgrade(engine)  # a new database gets the schema (and nothing else)
+        counts = restore(engine, path, replace=replace)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(
+        f"restored {sum(counts.values())} rows of {len(counts)} tables from {path} into "
+        f"{_redacted(app.config['VERIFIER_DATABASE_URL'])}"
+    )
 
 
 def _redacted(url: str) -> str:

@@ -13,7 +13,13 @@ from verifier.core.normalize import is_unicode_text
 from verifier.core.scan import MAX_SCAN_LENGTH, scan
 from verifier.core.verdict import Verdict
 from verifier.web.errors import ApiError
-from verifier.web.extensions import current_index, store
+from verifier.web.extensions import (
+    RETRY_AFTER_SECONDS,
+    IndexHolder,
+    RegistryUnavailable,
+    current_index,
+    store,
+)
 from verifier.web.i18n import current_language
 
 __all__ = ["bp", "health_bp", "platform_dict"]
@@ -326,9 +332,44 @@ def healthz():  # type: ignore[no-untyped-def]
     get:
       responses:
         200:
-          description: The worker is up.
+          description: >-
+            The worker answers checks. ``status`` is ``degraded`` (with ``registry: stale``) when
+            the database cannot be reached and the checks come from the index the worker holds.
+          content:
+            application/json:
+              schema: HealthSchema
+        503:
+          description: The database cannot be reached and the worker has no index to answer from.
           content:
             application/json:
               schema: HealthSchema
     """
-    return jsonify({"status": "ok", "registry_version": current_index().version})
+    # Degraded is still 200: every worker shares the one database, so a 503 here would have the
+    # load balancer take all of them out at once, although each still answers checks correctly.
+    # Monitoring alerts on "status"; a 503 means this worker really cannot answer.
+    holder: IndexHolder = current_app.extensions["verifier.index"]
+    try:
+        version = holder.get().version
+    except RegistryUnavailable as exc:
+        response = jsonify(
+            {
+                "status": "unavailable",
+                "registry_version": None,
+                "registry": "unavailable",
+                "error": exc.reason,
+            }
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response, 503
+    staleness = holder.staleness
+    if staleness is None:
+        return jsonify({"status": "ok", "registry_version": version})
+    return jsonify(
+        {
+            "status": "degraded",
+            "registry_version": version,
+            "registry": "stale",
+            "stale_since": staleness.since.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "error": staleness.error,
+        }
+    )

@@ -6,7 +6,16 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from verifier.web.extensions import (
+    RETRY_AFTER_SECONDS,
+    RegistryUnavailable,
+    database_unreachable,
+    short_reason,
+)
 
 __all__ = ["ApiError", "init_app", "json_error"]
 
@@ -20,6 +29,7 @@ _CODES = {
     415: "unsupported_media_type",
     429: "rate_limited",
     500: "internal_error",
+    503: "unavailable",
 }
 
 
@@ -61,6 +71,22 @@ def init_app(app: Flask) -> None:
             "pages/error.html", status=status, error=error, expired_form=expired_form
         ), status
 
+    @app.errorhandler(RegistryUnavailable)
+    def handle_no_index(error: RegistryUnavailable):  # type: ignore[no-untyped-def]
+        return _unavailable("no registry index yet: the database cannot be reached")
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(SQLAlchemyTimeout)
+    def handle_database(error: Exception):  # type: ignore[no-untyped-def]
+        if not database_unreachable(error):
+            return handle_unexpected(error)
+        # An outage, not a bug: one line in the log (the same line for every request), and a
+        # 503 that says to come back, never a traceback.
+        log.error(
+            "database unreachable on %s %s: %s", request.method, request.path, short_reason(error)
+        )
+        return _unavailable("the database cannot be reached; nothing was changed")
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
         # Never a traceback to a user: log it, answer a plain 500.
@@ -69,3 +95,14 @@ def init_app(app: Flask) -> None:
             return json_error(500, "internal_error", "The server failed; the error was logged.")
         wrapped = InternalServerError()
         return render_template("pages/error.html", status=500, error=wrapped), 500
+
+
+def _unavailable(message: str) -> tuple[Response, int]:
+    """503 with Retry-After: JSON for programs, a page for people."""
+    if _wants_json():
+        answer, status = json_error(503, "unavailable", f"{message}; try again later")
+    else:
+        page = render_template("pages/error.html", status=503, error=None)
+        answer, status = Response(page, mimetype="text/html"), 503
+    answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return answer, status

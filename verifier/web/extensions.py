@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from flask import Flask, current_app, g
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.db import ensure_ready, make_engine, make_sessionmaker
@@ -19,12 +25,17 @@ from verifier.core.index import RegistryIndex
 from verifier.core.lookalike import lookalike_index
 
 __all__ = [
+    "RETRY_AFTER_SECONDS",
     "IndexHolder",
+    "RegistryUnavailable",
+    "Staleness",
     "csrf",
     "current_index",
+    "database_unreachable",
     "init_app",
     "moderation",
     "registry_changed",
+    "short_reason",
     "store",
 ]
 
@@ -32,12 +43,63 @@ __all__ = [
 #: where its blueprint is registered: programs send JSON, which no cross-site form can).
 csrf = CSRFProtect()
 
+log = logging.getLogger(__name__)
+
+
+#: What a database that cannot be reached raises: the server is down or restarting, the network
+#: or the SQLite file is gone (OperationalError), the driver lost its connection (InterfaceError),
+#: or every pooled connection is stuck waiting for it (TimeoutError). A constraint violation or a
+#: bad query is a bug, not an outage, and stays a 500.
+UNREACHABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError, SQLAlchemyTimeout)
+
+#: Seconds a client is told to wait (Retry-After) while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be reached (rather than that a query is wrong)."""
+    if isinstance(error, UNREACHABLE):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def short_reason(error: BaseException) -> str:
+    """One line about a database failure, safe to show: no statement, no URL, no password."""
+    cause = getattr(error, "orig", None) or error
+    first = (str(cause).strip().splitlines() or [""])[0]
+    # A driver may echo the address it dialled; a URL could carry credentials.
+    first = re.sub(r"\b[a-z][a-z0-9+.-]*://\S+", "<url>", first, flags=re.IGNORECASE)
+    first = re.sub(r"password=\S+", "password=…", first, flags=re.IGNORECASE)
+    return f"{type(cause).__name__}: {first}"[:200].rstrip(": ")
+
+
+class RegistryUnavailable(Exception):
+    """No index was ever built and the database cannot be reached: nothing to answer from."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Why the worker answers from an older index: the version read has failed since then."""
+
+    #: When the first failed read of this outage happened (UTC).
+    since: dt.datetime
+    #: The latest failure in one line (see :func:`short_reason`).
+    error: str
+
 
 class IndexHolder:
     """The worker's current :class:`RegistryIndex`, rebuilt when the registry version moves.
 
     The version is read at most once per ``refresh_seconds``; a rebuild happens only when it
     changed, so a check costs no query at all on the hot path.
+
+    When the database cannot be reached the worker keeps answering from the index it has (the
+    registry is *stale*, see :attr:`staleness`) and tries again after the next interval; once the
+    database is back, that read picks up the current version, with no restart.
     """
 
     def __init__(self, sessions: sessionmaker[Session], refresh_seconds: float) -> None:
@@ -48,23 +110,61 @@ class IndexHolder:
         # Minus infinity, not 0.0: time.monotonic() may count from boot, so on a machine up
         # for less than ``refresh_seconds`` a 0.0 still looks fresh and invalidate() did nothing.
         self._checked_at = float("-inf")
+        self._staleness: Staleness | None = None
+
+    @property
+    def staleness(self) -> Staleness | None:
+        """Since when, and why, the version could not be read; None while it can."""
+        return self._staleness
 
     def get(self) -> RegistryIndex:
-        """The index, refreshed if the registry changed since the last look."""
+        """The index, refreshed if the registry changed since the last look.
+
+        Never raises because the database is unreachable, once an index exists; before that,
+        :class:`RegistryUnavailable`.
+        """
         now = time.monotonic()
-        if self._index is not None and now - self._checked_at < self._refresh:
-            return self._index
-        with self._lock:
+        index = self._index
+        if index is not None and now - self._checked_at < self._refresh:
+            return index
+        # With an index in hand, a check never queues behind another thread's look at the
+        # database: a connection attempt to a dead server can hang for many seconds.
+        if not self._lock.acquire(blocking=index is None):
+            return index  # type: ignore[return-value]  # blocking only when index is None
+        try:
             if self._index is None or now - self._checked_at >= self._refresh:
                 self._checked_at = now
-                with self._sessions() as session:
-                    store = RegistryStore(session)
-                    if self._index is None or store.version() != self._index.version:
-                        index = store.build_index()
-                        # Build the lookalike maps now, not on the first link someone checks.
-                        lookalike_index(index)
-                        self._index = index
+                self._refresh_index()
+            if self._index is None:
+                raise RegistryUnavailable(self._staleness.error if self._staleness else "")
             return self._index
+        finally:
+            self._lock.release()
+
+    def _refresh_index(self) -> None:
+        try:
+            with self._sessions() as session:
+                store = RegistryStore(session)
+                if self._index is None or store.version() != self._index.version:
+                    index = store.build_index()
+                    # Build the lookalike maps now, not on the first link someone checks.
+                    lookalike_index(index)
+                    self._index = index
+        except Exception as exc:
+            if not database_unreachable(exc):
+                raise
+            reason = short_reason(exc)
+            if self._staleness is None:
+                log.error(
+                    "registry database unreachable, answering from the index held: %s", reason
+                )
+                self._staleness = Staleness(dt.datetime.now(dt.UTC), reason)
+            else:
+                self._staleness = Staleness(self._staleness.since, reason)
+            return
+        if self._staleness is not None:
+            log.warning("registry database reachable again (version %s)", self._index.version)
+            self._staleness = None
 
     def invalidate(self) -> None:
         """Make the next :meth:`get` read the version again (after a local write)."""

@@ -305,7 +305,24 @@ class PlatformListSchema(ApiSchema):
 
 
 class HealthSchema(ApiSchema):
-    status = fields.String(required=True, validate=validate.Equal("ok"))
-    registry_version = fields.Integer(
-        required=True, metadata={"description": "The registry version this worker answers from."}
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(("ok", "degraded", "unavailable")),
+        metadata={
+            "description": "ok; degraded: answering from an older index, the database is "
+            "unreachable; unavailable: no index and no database (HTTP 503)."
+        },
     )
+    registry_version = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The registry version this worker answers from."},
+    )
+    registry = fields.String(
+        validate=validate.OneOf(("stale", "unavailable")),
+        metadata={"description": "Present when the database cannot be reached."},
+    )
+    stale_since = fields.String(
+        metadata={"description": "When the version could first not be read (ISO 8601, UTC)."}
+    )
+    error = fields.String(metadata={"description": "The database failure, in one line."})
