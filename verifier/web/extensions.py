@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g
+from flask import Flask, Request, current_app, g
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -171,8 +172,23 @@ class IndexHolder:
         self._checked_at = float("-inf")
 
 
+class _CookieSessions(SecureCookieSessionInterface):
+    """The signed-cookie session, never opened for the JSON API.
+
+    Programs carry no session (moderators' calls carry a bearer token): not opening one spares
+    each API request the cookie's signature check, and its answers the ``Vary: Cookie`` that
+    would split a shared cache's copies of a public answer by cookie.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(("/api/v1/", "/healthz")):
+            return None  # Flask then uses a null session: empty, and nothing is saved
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     """Create the engine, run first-start set-up, register the per-request session and CSRF."""
+    app.session_interface = _CookieSessions()
     engine: Engine = make_engine(app.config["VERIFIER_DATABASE_URL"])
     if app.config["VERIFIER_SETUP_ON_START"]:
         ensure_ready(engine)

@@ -119,6 +119,20 @@ def _is_preflight() -> bool:
     return request.method == "OPTIONS"
 
 
+@limiter.request_filter
+def _public_api_unlimited() -> bool:
+    """True for a public API request when no limit applies to it at all (VERIFIER_RATE_LIMIT
+    empty and no API key configured): the limiter's per-request work, a fifth of a check
+    request's cost, is skipped. Reports and logins are not public API requests: their limits
+    stay."""
+    config = current_app.config
+    return (
+        request.blueprint in PUBLIC_API_BLUEPRINTS
+        and not config["VERIFIER_RATE_LIMIT"]
+        and not config["VERIFIER_API_KEYS"]
+    )
+
+
 _limit = limiter.shared_limit(
     _public_api_limit,
     scope="public-api",
