@@ -106,6 +106,8 @@ class RegistryStore:
 
     def platform(self, slug: str) -> Platform | None:
         """The platform called ``slug`` with its channels, or None."""
+        if "\x00" in slug:
+            return None  # no slug holds NUL, and PostgreSQL refuses it even in a comparison
         row = self.session.scalar(
             select(PlatformRow)
             .options(selectinload(PlatformRow.channels))

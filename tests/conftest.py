@@ -2,6 +2,8 @@
 
 Core and web tests use the small registry of small_registry.py, never the shipped data, so that
 a data update cannot break a logic test. Tests of the bundled data itself load it explicitly.
+Databases are SQLite files, or PostgreSQL ones with ``VERIFIER_TEST_DATABASE=postgresql``
+(databases.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from databases import BACKEND, TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from small_registry import SMALL_REGISTRY, small_registry_app
@@ -35,9 +38,33 @@ def registry_file(tmp_path: Path) -> Path:
     return path
 
 
+def pytest_report_header() -> str:
+    return f"test database: {BACKEND} (VERIFIER_TEST_DATABASE)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if BACKEND == "sqlite":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.kwargs['reason']}"))
+
+
+@pytest.fixture(scope="session")
+def databases() -> Iterator[TestDatabases]:
+    """Makes the run's databases: SQLite files, or PostgreSQL databases (databases.py)."""
+    made = TestDatabases()
+    yield made
+    made.close()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+def database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database for this test alone."""
+    url = databases.new(tmp_path / "test.sqlite3")
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from databases import TestDatabases
 from small_registry import SMALL_REGISTRY, VERDICT_KEYS
 
 from registry.db import BUNDLED_REGISTRY
@@ -33,43 +34,45 @@ from verifier.web import create_app
 from verifier.web.extensions import app_session
 
 
-def _sqlite_path(url: str) -> Path:
-    return Path(url.removeprefix("sqlite:///"))
-
-
 @pytest.fixture(scope="module")
-def bundled_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file on which the first start already ran: schema plus bundled registry."""
-    path = tmp_path_factory.mktemp("cli") / "bundled.sqlite3"
-    app = create_app({"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": f"sqlite:///{path}"})
+def bundled_template(
+    databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database on which the first start already ran: schema plus bundled registry."""
+    url = databases.new(tmp_path_factory.mktemp("cli") / "bundled.sqlite3")
+    app = create_app({"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": url})
     app.extensions["verifier.engine"].dispose()
-    return path
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture(scope="module")
-def small_template(bundled_template: Path) -> Path:
-    """A database file holding exactly the small test registry."""
-    path = bundled_template.with_name("small.sqlite3")
-    shutil.copyfile(bundled_template, path)
-    app = create_app({"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": f"sqlite:///{path}"})
+def small_template(
+    databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory, bundled_template: str
+) -> Iterator[str]:
+    """A database holding exactly the small test registry."""
+    url = databases.new(tmp_path_factory.mktemp("cli") / "small.sqlite3")
+    databases.copy(bundled_template, url)
+    app = create_app({"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": url})
     with app_session(app) as session:
         RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
         session.commit()
     app.extensions["verifier.engine"].dispose()
-    return path
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
-def bundled_db(database_url: str, bundled_template: Path) -> str:
+def bundled_db(databases: TestDatabases, database_url: str, bundled_template: str) -> str:
     """The test's database, holding the bundled registry."""
-    shutil.copyfile(bundled_template, _sqlite_path(database_url))
+    databases.copy(bundled_template, database_url)
     return database_url
 
 
 @pytest.fixture
-def small_db(database_url: str, small_template: Path) -> str:
+def small_db(databases: TestDatabases, database_url: str, small_template: str) -> str:
     """The test's database, holding the small registry."""
-    shutil.copyfile(small_template, _sqlite_path(database_url))
+    databases.copy(small_template, database_url)
     return database_url
 
 
@@ -447,7 +450,11 @@ def test_stats_text_and_json(runner: CliRunner, small_db: str) -> None:
 
 
 def test_export_import_export_round_trip(
-    runner: CliRunner, bundled_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner,
+    bundled_db: str,
+    databases: TestDatabases,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """CONTRACT.md: export then import --replace into an empty database gives the same registry."""
     first = run(runner, "registry", "export")
@@ -455,7 +462,7 @@ def test_export_import_export_round_trip(
     exported = tmp_path / "exported.yaml"
     exported.write_text(first.stdout, encoding="utf-8")
 
-    monkeypatch.setenv("VERIFIER_DATABASE_URL", f"sqlite:///{tmp_path / 'second.sqlite3'}")
+    monkeypatch.setenv("VERIFIER_DATABASE_URL", databases.new(tmp_path / "second.sqlite3"))
     imported = run(runner, "registry", "import", "--replace", str(exported))
     assert imported.exit_code == 0, imported.stderr
     second = run(runner, "registry", "export")

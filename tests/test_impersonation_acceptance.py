@@ -112,11 +112,11 @@ def _console_script() -> str:
     return found
 
 
-def test_the_issues_fake_hotline_on_the_command_line(tmp_path: Path) -> None:
+def test_the_issues_fake_hotline_on_the_command_line(database_url: str) -> None:
     # A fresh database: the first start loads the bundled registry.
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFIER_")}
     env |= {
-        "VERIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'acceptance.sqlite3'}",
+        "VERIFIER_DATABASE_URL": database_url,
         "LANG": "C.UTF-8",
     }
     done = subprocess.run(

@@ -89,7 +89,9 @@ INSTALLED_APP_SMOKE = textwrap.dedent(
 )
 
 
-def test_installed_wheel_serves_pages_from_packaged_files(wheel: Path, tmp_path: Path) -> None:
+def test_installed_wheel_serves_pages_from_packaged_files(
+    wheel: Path, tmp_path: Path, database_url: str
+) -> None:
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], timeout=60)
     python = venv / "bin" / "python"
@@ -105,7 +107,7 @@ def test_installed_wheel_serves_pages_from_packaged_files(wheel: Path, tmp_path:
         for key, value in os.environ.items()
         if not key.startswith(("VERIFIER_", "PYTHON"))
     }
-    env["VERIFIER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'installed.sqlite3'}"
+    env["VERIFIER_DATABASE_URL"] = database_url
     out = _run([str(python), "-c", INSTALLED_APP_SMOKE], timeout=60, cwd=away, env=env)
     assert "installed app ok" in out
     # The console script works too, on the database the app set up from the bundled registry.

@@ -108,6 +108,8 @@ class ModerationBase:
     ) -> list[AuditRow]:
         """Audit lines, oldest first (or newest first), filtered. ``target`` matches a prefix
         (``platform:alipay`` finds the platform and its channels)."""
+        if any("\x00" in (text or "") for text in (actor, action, target)):
+            return []  # no line holds NUL, and PostgreSQL refuses it even in a comparison
         stmt = select(AuditRow)
         if since is not None:
             stmt = stmt.where(AuditRow.at >= since)

@@ -129,11 +129,14 @@ class EntriesMixin(ModerationBase):
         return prow.slug, {"platform": payload}, current, prow.revision
 
     def _platform_row(self, slug: str, missing_ok: bool = False) -> PlatformRow:
-        row = self.session.scalar(
-            select(PlatformRow)
-            .options(selectinload(PlatformRow.channels))
-            .where(PlatformRow.slug == slug)
-        )
+        row = None
+        # No slug holds NUL, and PostgreSQL refuses it even in a comparison.
+        if "\x00" not in slug:
+            row = self.session.scalar(
+                select(PlatformRow)
+                .options(selectinload(PlatformRow.channels))
+                .where(PlatformRow.slug == slug)
+            )
         if row is None and not missing_ok:
             raise NotFound(f"no platform {slug!r}")
         return row  # type: ignore[return-value]

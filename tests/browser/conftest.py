@@ -1,13 +1,16 @@
 """Fixtures for real-browser tests: the real ``verifier serve`` and Debian's Chromium.
 
-The server runs as a subprocess exactly as a user starts it (gunicorn, an empty SQLite file, the
-bundled registry loaded on first start). Chromium is the system one: Playwright never downloads a
-browser here, and CI installs Debian's package, so a missing Chromium fails instead of skipping.
+The server runs as a subprocess exactly as a user starts it (gunicorn, an empty database, the
+bundled registry loaded on first start); the database is a SQLite file, or a PostgreSQL one with
+``VERIFIER_TEST_DATABASE=postgresql`` (databases.py). Chromium is the system one: Playwright
+never downloads a browser here, and CI installs Debian's package, so a missing Chromium fails
+instead of skipping.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -22,6 +25,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from databases import TestDatabases
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 START_TIMEOUT_SECONDS = 30.0
@@ -70,9 +74,12 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def running_verifier(
-    folder: Path, extra_env: Mapping[str, str] | None = None, workers: int = 1
+    databases: TestDatabases,
+    folder: Path,
+    extra_env: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """Run ``verifier serve`` on a fresh database in ``folder``; yield its base URL.
+    """Run ``verifier serve`` on a fresh database (a file in ``folder`` on SQLite); yield its URL.
 
     Its output, gunicorn's access log included (one line per request), goes to
     ``folder / "server.log"``: tests read it to see exactly what the server was sent.
@@ -80,9 +87,10 @@ def running_verifier(
     command = Path(sys.executable).parent / "verifier"
     if not command.exists():
         pytest.fail(f"the console script {command} is missing: install the project (make test)")
+    database_url = databases.new(folder / "verifier.sqlite3")
     env = {
         **os.environ,
-        "VERIFIER_DATABASE_URL": f"sqlite:///{folder / 'verifier.sqlite3'}",
+        "VERIFIER_DATABASE_URL": database_url,
         "VERIFIER_ENV": "development",
         # gunicorn puts its control socket here; keep it off a developer's running server's.
         "XDG_RUNTIME_DIR": str(folder),
@@ -123,12 +131,13 @@ def running_verifier(
         yield base_url
     finally:
         _stop(process)
+        databases.drop(database_url)
 
 
 @pytest.fixture(scope="session")
-def start_verifier() -> Callable[..., AbstractContextManager[str]]:
+def start_verifier(databases: TestDatabases) -> Callable[..., AbstractContextManager[str]]:
     """:func:`running_verifier`, for tests that need their own server (own settings, own log)."""
-    return running_verifier
+    return functools.partial(running_verifier, databases)
 
 
 @pytest.fixture(scope="session")
@@ -138,9 +147,11 @@ def chromium_args() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(
+    databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """Base URL of a real ``verifier serve`` on a free loopback port, on a fresh database."""
-    with running_verifier(tmp_path_factory.mktemp("server")) as base_url:
+    with running_verifier(databases, tmp_path_factory.mktemp("server")) as base_url:
         yield base_url
 
 

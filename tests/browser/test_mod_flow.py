@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from databases import TestDatabases
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from registry.db import make_engine, make_sessionmaker
@@ -30,14 +31,14 @@ START_TIMEOUT_SECONDS = 30.0
 
 
 @pytest.fixture(scope="module")
-def mod_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def mod_server(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``verifier serve`` on the bundled registry, with moderators alice and bob.
 
-    Its own server rather than the shared live_server: the test needs the database's path to
+    Its own server rather than the shared live_server: the test needs the database's URL to
     create the accounts in it, as ``verifier users create`` would.
     """
     folder = tmp_path_factory.mktemp("mod-server")
-    url = f"sqlite:///{folder / 'verifier.sqlite3'}"
+    url = databases.new(folder / "verifier.sqlite3")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -79,6 +80,7 @@ def mod_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
     finally:
         _stop(process)
+        databases.drop(url)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

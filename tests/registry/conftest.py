@@ -1,12 +1,11 @@
-"""Registry fixtures: a real, migrated SQLite database per test, copied from one migrated once."""
+"""Registry fixtures: a real, migrated database per test, copied from one migrated once."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from databases import TestDatabases
 from small_registry import SMALL_REGISTRY
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,22 +16,25 @@ from registry.store import RegistryStore
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file migrated to head once; each test gets its own copy (migrating is slow)."""
-    path = tmp_path_factory.mktemp("migrated") / "registry.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
+def migrated(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated to head once; each test gets its own copy (migrating is slow)."""
+    url = databases.new(tmp_path_factory.mktemp("migrated") / "registry.sqlite3")
+    engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    return path
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
-def engine(migrated: Path, tmp_path: Path) -> Iterator[Engine]:
-    path = tmp_path / "registry.sqlite3"
-    shutil.copyfile(migrated, path)
-    engine = make_engine(f"sqlite:///{path}")
-    # A throwaway file need not survive a power cut: skipping fsync keeps each commit instant.
-    event.listen(engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA synchronous=OFF"))
+def engine(databases: TestDatabases, migrated: str, database_url: str) -> Iterator[Engine]:
+    databases.copy(migrated, database_url)
+    engine = make_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        # A throwaway file need not survive a power cut: skipping fsync keeps each commit instant.
+        event.listen(
+            engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA synchronous=OFF")
+        )
     yield engine
     engine.dispose()
 

@@ -1,12 +1,11 @@
 """Change tracking (registry/store.py): the version that last changed each entry, tombstones for
 removed ones, and ``RegistryStore.changes(since)``, through every path that writes the registry;
-and migration 0004 on SQLite."""
+and migration 0004."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -233,8 +232,8 @@ def test_an_approved_import_stamps_below_the_final_version(
 
 
 @pytest.fixture
-def fresh_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite3'}")
+def fresh_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 

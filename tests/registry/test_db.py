@@ -1,4 +1,4 @@
-"""Engine, migrations and first-start set-up (registry/db.py) on real SQLite files."""
+"""Engine, migrations and first-start set-up (registry/db.py) on a real database per test."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ TABLES = {
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on a database file that does not exist yet."""
+    """An engine on a database that is empty (on SQLite, a file that does not exist yet)."""
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
@@ -126,12 +126,16 @@ def test_downgrade_to_base_then_upgrade_again(engine: Engine) -> None:
     assert _state(engine)[0] == 1
 
 
+@pytest.mark.sqlite_only(
+    reason="PRAGMA foreign_keys is SQLite's switch; PostgreSQL always enforces"
+)
 def test_sqlite_foreign_keys_are_enforced(engine: Engine) -> None:
     upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+@pytest.mark.sqlite_only(reason="the folder of a SQLite file; a server has no folder to make")
 def test_make_engine_creates_the_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "verifier.sqlite3"
     engine = make_engine(f"sqlite:///{path}")

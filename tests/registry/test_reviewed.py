@@ -19,6 +19,7 @@ import pytest
 import yaml
 from alembic import command
 from click.testing import CliRunner
+from databases import TestDatabases
 from small_registry import SMALL_REGISTRY
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
@@ -446,7 +447,10 @@ def test_migration_0002_adds_and_removes_only_the_reviewed_table(database_url: s
 
 
 def test_export_import_export_round_trip_with_reviews(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner,
+    databases: TestDatabases,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """CONTRACT.md: export then import --replace into an empty database gives the same registry."""
     source = tmp_path / "reviewed.yaml"
@@ -465,7 +469,7 @@ def test_export_import_export_round_trip_with_reviews(
     exported = tmp_path / "exported.yaml"
     exported.write_text(first, encoding="utf-8")
 
-    monkeypatch.setenv("VERIFIER_DATABASE_URL", f"sqlite:///{tmp_path / 'second.sqlite3'}")
+    monkeypatch.setenv("VERIFIER_DATABASE_URL", databases.new(tmp_path / "second.sqlite3"))
     invoke("registry", "import", "--replace", str(exported))
     second = invoke("registry", "export")
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from moderators import PASSWORD, add_user, csrf_token, log_in
@@ -219,10 +221,10 @@ def test_next_to_a_local_page_is_followed(client: FlaskClient, alice: str) -> No
 
 
 def test_login_attempts_are_rate_limited(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    databases: TestDatabases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VERIFIER_LOGIN_RATE_LIMIT", "3/minute")
-    with small_registry_app(database_url.replace("test.sqlite3", "limited.sqlite3")) as app:
+    with small_registry_app(databases.new(tmp_path / "limited.sqlite3")) as app:
         with app.app_context():
             limiter.reset()
         client = app.test_client()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from small_registry import VERDICT_KEYS, small_registry_app
@@ -49,11 +50,12 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'hostile.sqlite3'}"
+    url = databases.new(tmp_path_factory.mktemp("hostile") / "hostile.sqlite3")
     with small_registry_app(url) as app:
         yield app
+    databases.drop(url)
 
 
 def _raw_query(value: str) -> str:

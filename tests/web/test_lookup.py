@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,12 +37,12 @@ def _import(app: Flask, registry: dict[str, Any]) -> None:
 
 
 @pytest.fixture
-def bundled_app(tmp_path: Path) -> Iterator[Flask]:
+def bundled_app(database_url: str) -> Iterator[Flask]:
     """An app started on an empty database: it loads the bundled registry, as in production."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'bundled.sqlite3'}",
+            "VERIFIER_DATABASE_URL": database_url,
             "VERIFIER_INDEX_REFRESH_SECONDS": 0,
         }
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -30,8 +31,10 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'acceptance.sqlite3'}"
+def database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
+    url = databases.new(tmp_path / "acceptance.sqlite3")
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture

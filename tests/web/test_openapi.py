@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
@@ -31,9 +32,9 @@ MODERATION = "/api/v1/mod/"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module, with limits no test run reaches."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('openapi') / 'openapi.sqlite3'}"
+    url = databases.new(tmp_path_factory.mktemp("openapi") / "openapi.sqlite3")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("VERIFIER_RATE_LIMIT", "100000/minute")
         env.setenv("VERIFIER_REPORT_RATE_LIMIT", "100000/minute")
@@ -41,6 +42,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             limiter.reset()
             yield app
     limiter.reset()
+    databases.drop(url)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from small_registry import small_registry_app
@@ -27,11 +28,12 @@ ZH_CATALOGUE = (
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.sqlite3'}"
+    url = databases.new(tmp_path_factory.mktemp("pages") / "pages.sqlite3")
     with small_registry_app(url) as app:
         yield app
+    databases.drop(url)
 
 
 class _Tags(HTMLParser):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -155,12 +154,12 @@ def test_the_report_text_is_stored_verbatim(app: Flask, client: FlaskClient) -> 
 
 
 @pytest.fixture
-def strict_app(tmp_path: Path) -> Iterator[Flask]:
+def strict_app(database_url: str) -> Iterator[Flask]:
     """An app allowing two reports per client."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'strict.sqlite3'}",
+            "VERIFIER_DATABASE_URL": database_url,
             "VERIFIER_REPORT_RATE_LIMIT": "2/minute",
         }
     )

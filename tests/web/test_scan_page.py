@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -35,11 +36,12 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('scan') / 'scan.sqlite3'}"
+    url = databases.new(tmp_path_factory.mktemp("scan") / "scan.sqlite3")
     with small_registry_app(url) as app:
         yield app
+    databases.drop(url)
 
 
 class _Page(HTMLParser):

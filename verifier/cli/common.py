@@ -27,12 +27,18 @@ def _app(setup: bool = True) -> Any:
     from verifier.web import ConfigError, create_app
 
     try:
-        return create_app({"VERIFIER_SETUP_ON_START": setup})
+        app = create_app({"VERIFIER_SETUP_ON_START": setup})
     except ConfigError as exc:
         _fail(str(exc))
     except Exception as exc:  # database unreachable, bad URL: one line, never a traceback
         first_line = (str(exc).splitlines() or [""])[0]
         _fail(f"cannot open the registry database: {exc.__class__.__name__}: {first_line}")
+    # Close the pool's connections when the command ends, rather than leaving them to the
+    # garbage collector (psycopg warns about connections deleted while still open).
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(app.extensions["verifier.engine"].dispose)
+    return app
 
 
 @contextmanager

@@ -22,6 +22,8 @@ from verifier.web.mod.common import bp, commit, field, me, revision, today
 
 
 def _platform_row(slug: str) -> PlatformRow:
+    if "\x00" in slug:
+        abort(404)  # no slug holds NUL, and PostgreSQL refuses it even in a comparison
     row = db_session().scalar(
         select(PlatformRow)
         .options(selectinload(PlatformRow.channels))
