@@ -45,10 +45,15 @@ def pytest_report_header() -> str:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if BACKEND == "sqlite":
         return
+    core = Path(__file__).parent / "verifier"
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.kwargs['reason']}"))
+        elif core in item.path.parents:
+            # The core touches no database (tests/verifier/test_core_purity.py): its tests ran in
+            # the SQLite pass and would only repeat it here.
+            item.add_marker(pytest.mark.skip(reason="the core uses no database: run on SQLite"))
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,10 @@ import pytest
 
 from verifier.core.link import normalize_host
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="kills an import and checks the SQLite file it was writing"
+)
+
 VERIFIER = Path(sys.executable).parent / "verifier"
 #: Enough that writing takes a second or more (2 000 platforms, 6 000 channels).
 PLATFORMS = 2000

@@ -29,6 +29,10 @@ from registry.moderation import Moderation
 from registry.store import RegistryStore
 from verifier.cli import main
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="its databases are SQLite files; to port to databases.new()"
+)
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -29,6 +29,10 @@ from registry.store import RegistryStore
 from verifier.web import create_app
 from verifier.web.extensions import app_session
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="makes the database unreachable by moving its SQLite file away"
+)
+
 NEW_PLATFORM: dict[str, Any] = {
     "slug": "example-bank",
     "name": {"zh": "示例银行", "en": "Example Bank"},
