@@ -9,12 +9,43 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from small_registry import SOURCE
 from werkzeug.test import TestResponse
 
+from registry.models import ProposalRow, ReportRow
 from registry.moderation import Moderation
 from verifier.web.extensions import app_session
 
 PASSWORD = "correct horse battery staple"
+
+
+def seed_review_queue(moderation: Moderation) -> tuple[ProposalRow, ReportRow]:
+    """Moderators alice and bob, Bob's pending new hotline for icbc, and one open report of a
+    number presented as ICBC's: something on every moderation list. The caller commits."""
+    moderation.create_user("alice", "moderator", PASSWORD)
+    bob = moderation.create_user("bob", "moderator", PASSWORD)
+    proposal = moderation.propose(
+        bob,
+        "add_channel",
+        note="the bank's new hotline",
+        platform="icbc",
+        channel={
+            "kind": "phone",
+            "value": "+86 400 123 4567",
+            "source": SOURCE,
+            "verified_on": "2026-11-01",
+        },
+    )
+    report = moderation.submit_report(
+        kind="phone",
+        value="+864009992222",
+        input="400-999-2222",
+        text="said it was the bank",
+        seen_at="SMS",
+        claimed_platform="icbc",
+    )
+    return proposal, report
+
 
 _CSRF_INPUT = re.compile(r"<input[^>]*\bname=\"csrf_token\"[^>]*>")
 _VALUE = re.compile(r"\bvalue=\"([^\"]+)\"")

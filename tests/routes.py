@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 import pytest
 from flask import Flask
-from moderators import PASSWORD
-from small_registry import SOURCE, small_registry_app
+from moderators import PASSWORD, seed_review_queue
+from small_registry import small_registry_app
 
 from registry.moderation import Moderation
 from verifier.web import create_app
@@ -102,29 +102,8 @@ def moderated_app(url: str) -> Iterator[tuple[Flask, Seeded]]:
                 limiter.reset()
             with app_session(app) as session:
                 moderation = Moderation(session)
-                moderation.create_user("alice", "moderator", PASSWORD)
-                bob = moderation.create_user("bob", "moderator", PASSWORD)
+                proposal, report = seed_review_queue(moderation)
                 moderation.create_user("root", "admin", PASSWORD)
-                proposal = moderation.propose(
-                    bob,
-                    "add_channel",
-                    note="the bank's new hotline",
-                    platform="icbc",
-                    channel={
-                        "kind": "phone",
-                        "value": "+86 400 123 4567",
-                        "source": SOURCE,
-                        "verified_on": "2026-11-01",
-                    },
-                )
-                report = moderation.submit_report(
-                    kind="phone",
-                    value="+864009992222",
-                    input="400-999-2222",
-                    text="said it was the bank",
-                    seen_at="SMS",
-                    claimed_platform="icbc",
-                )
                 token = moderation.new_token("alice")
                 session.commit()
                 seeded = Seeded(token, proposal.id, report.id)

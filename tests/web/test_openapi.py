@@ -18,9 +18,10 @@ from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
+from moderators import seed_review_queue
 from openapi_spec_validator import validate
 from schemathesis.config import SchemathesisConfig
-from small_registry import SOURCE, small_registry_app
+from small_registry import small_registry_app
 
 from registry.moderation import Moderation
 from verifier.web import create_app
@@ -50,28 +51,7 @@ def token(app: Flask) -> str:
     """Alice's API token; Bob proposed a channel and someone reported a number."""
     with app_session(app) as session:
         moderation = Moderation(session)
-        moderation.create_user("alice", "moderator", "correct horse battery staple")
-        bob = moderation.create_user("bob", "moderator", "correct horse battery staple")
-        moderation.propose(
-            bob,
-            "add_channel",
-            note="the bank's new hotline",
-            platform="icbc",
-            channel={
-                "kind": "phone",
-                "value": "+86 400 123 4567",
-                "source": SOURCE,
-                "verified_on": "2026-11-01",
-            },
-        )
-        moderation.submit_report(
-            kind="phone",
-            value="+864009992222",
-            input="400-999-2222",
-            text="said it was the bank",
-            seen_at="SMS",
-            claimed_platform="icbc",
-        )
+        seed_review_queue(moderation)
         found = moderation.new_token("alice")
         session.commit()
     return found
