@@ -6,11 +6,20 @@ tests/conftest.py, never the shipped data.
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verifier.core.check import check
 from verifier.core.index import RegistryIndex
-from verifier.core.phone import InvalidPhone, looks_like_phone, normalize_phone
+from verifier.core.phone import (
+    InvalidPhone,
+    cn_number_type,
+    is_mobile,
+    looks_like_phone,
+    normalize_phone,
+)
 
 
 @pytest.mark.parametrize(
@@ -297,3 +306,36 @@ def test_known_short_numbers_of_the_index_are_used(small_index: RegistryIndex) -
     # The index hands its short numbers to the parser, so "+86 11185" is not a landline.
     assert {"95588", "11183", "11185", "96110", "95017"} <= small_index.known_phones
     assert check("+86 11185", small_index).normalized == "11185"
+
+
+# Mainland national numbers: arbitrary digits, and digits after the prefixes that make numbers
+# of every type (mobiles, landlines of two- and three-digit area codes, 400/800, IP-call codes).
+_CN_PREFIXES = ("", "13", "15", "17", "18", "19", "10", "20", "21", "400", "800", "755", "17951")
+_CN_NATIONALS = st.builds(
+    lambda prefix, digits: (prefix + digits).lstrip("0") or "1",
+    st.sampled_from(_CN_PREFIXES),
+    st.text(alphabet="0123456789", min_size=1, max_size=14),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_CN_NATIONALS)
+def test_cn_number_type_is_libphonenumbers_number_type(national: str) -> None:
+    """The scanner's own reading of the mainland metadata gives libphonenumber's number type."""
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
+    assert cn_number_type(national) == phonenumbers.number_type(number)
+
+
+@pytest.mark.parametrize(
+    ("value", "mobile"),
+    [
+        ("138 0013 8000", True),
+        ("+86 138 0013 8000", True),
+        ("010-8888-8888", False),
+        ("400-820-8820", False),
+        ("+1 650 253 0000", False),  # FIXED_LINE_OR_MOBILE in the US: not known to be a mobile
+        ("+44 7911 123456", True),
+    ],
+)
+def test_is_mobile_comes_from_the_parse(value: str, mobile: bool) -> None:
+    assert is_mobile(normalize_phone(value)) is mobile

@@ -9,19 +9,21 @@ second. Everything else goes through ``phonenumbers`` and comes out as E.164.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers import shortnumberinfo
+from phonenumbers import PhoneMetadata, PhoneNumberType, shortnumberinfo
 
 from verifier.core.normalize import fold
 
 __all__ = [
     "InvalidPhone",
     "ParsedPhone",
+    "cn_number_type",
     "display_phone",
     "is_mobile",
     "looks_like_phone",
@@ -78,6 +80,8 @@ class ParsedPhone:
     local_short: str | None = None
     #: The parsed number, for long numbers; used for number-type reasons.
     number: phonenumbers.PhoneNumber | None = None
+    #: True for a mobile number (libphonenumber's number type, found while validating).
+    mobile: bool = False
 
 
 def looks_like_phone(value: str) -> bool:
@@ -179,13 +183,21 @@ def parse_folded_phone(
             fast = _cn_national(digits, extension, known)
             if fast is not None:
                 return fast
+            if digits[0] == "0" and digits[1:2] != "0":
+                # A trunk zero and a national number _cn_national found invalid: the full
+                # parser strips the same zero (its other prefixes, carrier and IP-call codes,
+                # begin with 1) and would find the same number invalid.
+                raise InvalidPhone("not_a_valid_number")
     try:
         number = phonenumbers.parse("+" + digits if international else digits, region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhone("not_a_phone_number") from exc
-    if not phonenumbers.is_valid_number(number):
+    # number_type() is UNKNOWN exactly when is_valid_number() is False, and the type is
+    # wanted anyway (a mobile presented as a hotline): one call does both.
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
         raise InvalidPhone("not_a_valid_number")
-    return _long_number(number, extension)
+    return _long_number(number, extension, kind)
 
 
 def _cn_national(digits: str, extension: str | None, known: frozenset[str]) -> ParsedPhone | None:
@@ -199,13 +211,83 @@ def _cn_national(digits: str, extension: str | None, known: frozenset[str]) -> P
     national = digits[1:] if digits[0] == "0" else digits
     if not national or national[0] == "0":
         return None
-    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
-    if "+86" + national in known or phonenumbers.is_valid_number_for_region(number, "CN"):
-        return _long_number(number, extension)
+    # +86 belongs to CN alone, so the number type is CN's: UNKNOWN exactly when
+    # is_valid_number_for_region(number, "CN") is False.
+    kind = cn_number_type(national)
+    if kind != PhoneNumberType.UNKNOWN or "+86" + national in known:
+        number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
+        return _long_number(number, extension, kind)
     return None
 
 
-def _long_number(number: phonenumbers.PhoneNumber, extension: str | None) -> ParsedPhone:
+_Desc = tuple[frozenset[int], re.Pattern[str]] | None
+
+
+@cache
+def _cn_descs() -> tuple[_Desc, tuple[tuple[int, _Desc], ...], _Desc, _Desc, bool]:
+    """libphonenumber's descriptions of mainland numbers, each compiled once: the general one,
+    the special types in the order it tries them, fixed line, mobile, and whether those two
+    share their pattern."""
+    metadata = PhoneMetadata.metadata_for_region("CN")
+
+    def compiled(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc:
+        if desc is None or not desc.national_number_pattern:
+            return None
+        return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+
+    special = (
+        (PhoneNumberType.PREMIUM_RATE, metadata.premium_rate),
+        (PhoneNumberType.TOLL_FREE, metadata.toll_free),
+        (PhoneNumberType.SHARED_COST, metadata.shared_cost),
+        (PhoneNumberType.VOIP, metadata.voip),
+        (PhoneNumberType.PERSONAL_NUMBER, metadata.personal_number),
+        (PhoneNumberType.PAGER, metadata.pager),
+        (PhoneNumberType.UAN, metadata.uan),
+        (PhoneNumberType.VOICEMAIL, metadata.voicemail),
+    )
+    return (
+        compiled(metadata.general_desc),
+        tuple((kind, compiled(desc)) for kind, desc in special if compiled(desc) is not None),
+        compiled(metadata.fixed_line),
+        compiled(metadata.mobile),
+        bool(metadata.same_mobile_and_fixed_line_pattern),
+    )
+
+
+def _matches(national: str, desc: _Desc) -> bool:
+    if desc is None:
+        return False
+    lengths, pattern = desc
+    if lengths and len(national) not in lengths:
+        return False
+    return pattern.fullmatch(national) is not None
+
+
+def cn_number_type(national: str) -> int:
+    """``phonenumbers.number_type`` of the mainland number whose national significant number
+    is ``national`` (digits, no trunk zero), decided from the same metadata in the same order,
+    without building a PhoneNumber or looking the region up on every call: a fifth of the cost,
+    on the scanner's hot path (tests compare the two over arbitrary digits).
+
+    >>> cn_number_type("13800138000") == PhoneNumberType.MOBILE
+    True
+    """
+    general, special, fixed, mobile, same = _cn_descs()
+    if not _matches(national, general):
+        return PhoneNumberType.UNKNOWN
+    for kind, desc in special:
+        if _matches(national, desc):
+            return kind
+    if _matches(national, fixed):
+        if same or _matches(national, mobile):
+            return PhoneNumberType.FIXED_LINE_OR_MOBILE
+        return PhoneNumberType.FIXED_LINE
+    if not same and _matches(national, mobile):
+        return PhoneNumberType.MOBILE
+    return PhoneNumberType.UNKNOWN
+
+
+def _long_number(number: phonenumbers.PhoneNumber, extension: str | None, kind: int) -> ParsedPhone:
     national = str(number.national_number)
     cn = number.country_code == 86
     local = _CN_AREA_LOCAL.match(national) if cn else None
@@ -216,15 +298,14 @@ def _long_number(number: phonenumbers.PhoneNumber, extension: str | None) -> Par
         region="CN" if cn else phonenumbers.region_code_for_number(number),
         local_short=local.group(2) if local else None,
         number=number,
+        mobile=kind == PhoneNumberType.MOBILE,
     )
 
 
 def _with_extension(parsed: ParsedPhone, extension: str | None) -> ParsedPhone:
     if extension is None:
         return parsed
-    return ParsedPhone(
-        parsed.normalized, parsed.is_short, extension, parsed.region, parsed.emergency
-    )
+    return dataclasses.replace(parsed, extension=extension)
 
 
 @lru_cache(maxsize=65536)
@@ -247,7 +328,4 @@ def display_phone(normalized: str) -> str:
 
 def is_mobile(parsed: ParsedPhone) -> bool:
     """True for a mobile number: a person's phone, not a company hotline."""
-    if parsed.number is None:
-        return False
-    kind = phonenumbers.number_type(parsed.number)
-    return bool(kind == phonenumbers.PhoneNumberType.MOBILE)
+    return parsed.mobile
