@@ -229,6 +229,8 @@ def _cn_descs() -> tuple[_Desc, tuple[tuple[int, _Desc], ...], _Desc, _Desc, boo
     the special types in the order it tries them, fixed line, mobile, and whether those two
     share their pattern."""
     metadata = PhoneMetadata.metadata_for_region("CN")
+    if metadata is None:  # pragma: no cover -- libphonenumber always ships CN
+        raise RuntimeError("phonenumbers has no metadata for CN")
 
     def compiled(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc:
         if desc is None or not desc.national_number_pattern:
