@@ -3,21 +3,14 @@ the public verdict changes."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from databases import TestDatabases
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from servers import serving_verifier
 
 from registry.db import make_engine, make_sessionmaker
 from registry.moderation import Moderation
@@ -27,7 +20,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
 #: Not a number ICBC lists in the bundled registry.
 NEW_NUMBER = "+86 400 123 4567"
-START_TIMEOUT_SECONDS = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -38,62 +30,17 @@ def mod_server(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactor
     create the accounts in it, as ``verifier users create`` would.
     """
     folder = tmp_path_factory.mktemp("mod-server")
-    url = databases.new(folder / "verifier.sqlite3")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "VERIFIER_DATABASE_URL": url,
-        "VERIFIER_ENV": "development",
-        "XDG_RUNTIME_DIR": str(folder),
-    }
-    command = Path(sys.executable).parent / "verifier"
-    base_url = f"http://127.0.0.1:{port}"
-    with (folder / "server.log").open("wb") as log:
-        process = subprocess.Popen(
-            [str(command), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env=env,
-            cwd=folder,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):  # noqa: S310
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail((folder / "server.log").read_text(errors="replace")[-3000:])
-                time.sleep(0.1)
-        engine = make_engine(url)
-        with make_sessionmaker(engine)() as session:
-            moderation = Moderation(session)
-            moderation.create_user("alice", "moderator", PASSWORD)
-            moderation.create_user("bob", "moderator", PASSWORD)
-            session.commit()
-        engine.dispose()
-        yield base_url
-    finally:
-        _stop(process)
-        databases.drop(url)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop gunicorn's master and its workers: they share the process group we started."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+    with serving_verifier(databases, folder, workers=2) as server:
+        engine = make_engine(server.database_url)
+        try:
+            with make_sessionmaker(engine)() as session:
+                moderation = Moderation(session)
+                moderation.create_user("alice", "moderator", PASSWORD)
+                moderation.create_user("bob", "moderator", PASSWORD)
+                session.commit()
+        finally:
+            engine.dispose()
+        yield server.url
 
 
 @pytest.fixture
