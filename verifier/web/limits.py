@@ -42,8 +42,8 @@ __all__ = [
     "report_limit",
 ]
 
-# The client is the connecting address. Behind a reverse proxy, run with a ProxyFix that trusts
-# exactly that proxy, or every client shares the proxy's address and one limit.
+# The client is the connecting address: behind reverse proxies, the one the nearest proxy
+# forwarded when VERIFIER_TRUSTED_PROXIES says how many there are (create_app's ProxyFix).
 # A moving window counts the last minute (or hour, or day) at every moment: no double burst
 # across a window's edge, and a refused request costs nothing, so a batch too dear for what is
 # left does not use up what is left.
@@ -119,20 +119,6 @@ def _is_preflight() -> bool:
     return request.method == "OPTIONS"
 
 
-@limiter.request_filter
-def _public_api_unlimited() -> bool:
-    """True for a public API request when no limit applies to it at all (VERIFIER_RATE_LIMIT
-    empty and no API key configured): the limiter's per-request work, a fifth of a check
-    request's cost, is skipped. Reports and logins are not public API requests: their limits
-    stay."""
-    config = current_app.config
-    return (
-        request.blueprint in PUBLIC_API_BLUEPRINTS
-        and not config["VERIFIER_RATE_LIMIT"]
-        and not config["VERIFIER_API_KEYS"]
-    )
-
-
 _limit = limiter.shared_limit(
     _public_api_limit,
     scope="public-api",
@@ -160,6 +146,8 @@ def init_app(app: Flask) -> None:
         # The URL may hold a password: the message never repeats it.
         reason = str(exc).replace(url, "the URL")
         raise ConfigError(f"VERIFIER_RATE_LIMIT_STORAGE_URL: {reason}") from None
+    if not app.config["VERIFIER_RATE_LIMIT"] and not app.config["VERIFIER_API_KEYS"]:
+        _skip_limiter_on_public_api(app)
 
     # Registered after the limiter's own hook: a wrong key is counted against its client's
     # address first, so guessing keys is rate limited like everything else.
@@ -177,3 +165,28 @@ def init_app(app: Flask) -> None:
                 f"the {API_KEY_HEADER} header holds no key this server knows; "
                 "send none to be counted as an anonymous client",
             )
+
+
+def _skip_limiter_on_public_api(app: Flask) -> None:
+    """No limit applies to a public API request (VERIFIER_RATE_LIMIT empty and no API key
+    configured): the limiter is not consulted for one at all. Its per-request work, even when a
+    filter would exempt the request in the end, is a tenth of a check request's cost. Reports
+    and logins are not public API requests: their limits stay.
+
+    The limiter is shared by every app of the process (tests build many), so this is decided
+    per app, in its own hook list, rather than by exempting the blueprints on the limiter.
+    """
+    hooks = app.before_request_funcs.setdefault(None, [])
+    at = next(
+        (i for i, hook in enumerate(hooks) if getattr(hook, "__self__", None) is limiter), None
+    )
+    if at is None:  # pragma: no cover -- only if Flask-Limiter registers its hook otherwise
+        raise RuntimeError("Flask-Limiter's before_request hook was not found")
+    check_limits = hooks[at]
+
+    def check_limits_unless_public_api():  # type: ignore[no-untyped-def]  # Flask's hook type
+        if request.blueprint in PUBLIC_API_BLUEPRINTS:
+            return None
+        return check_limits()
+
+    hooks[at] = check_limits_unless_public_api
