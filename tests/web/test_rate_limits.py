@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterator
 from typing import Any
@@ -249,6 +250,72 @@ def test_an_unusable_limit_setting_stops_the_start(setting: str, value: str) -> 
             {"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": "sqlite://", setting: value}
         )
     assert "secret" not in str(raised.value)
+
+
+# --- no public limit, and proxies ---------------------------------------------------------------
+
+
+@pytest.fixture
+def configured_app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A factory: an app on the small registry with the given VERIFIER_* environment."""
+    with contextlib.ExitStack() as apps:
+
+        def make(**env: str) -> Flask:
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+            app = apps.enter_context(small_registry_app(database_url))
+            limiter.reset()
+            return app
+
+        yield make
+    limiter.reset()
+
+
+def test_without_a_public_limit_the_api_is_unlimited_but_reports_are_not(
+    configured_app: Any,
+) -> None:
+    app = configured_app(VERIFIER_RATE_LIMIT="", VERIFIER_REPORT_RATE_LIMIT="2/minute")
+    client = app.test_client()
+    assert set(statuses([check(client) for _ in range(30)])) == {200}
+    assert "X-RateLimit-Limit" not in check(client).headers
+    reports = [client.post("/api/v1/reports", json={"input": "4009992222"}) for _ in range(3)]
+    assert statuses(reports) == [202, 202, 429]
+
+
+def test_without_trusted_proxies_forwarded_addresses_are_ignored(configured_app: Any) -> None:
+    client = configured_app(VERIFIER_RATE_LIMIT="2/minute").test_client()
+    answers = [check(client, "10.0.0.1", **{"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(3)]
+    # One connecting address, one counter, whatever the header claims.
+    assert statuses(answers) == [200, 200, 429]
+
+
+def test_behind_one_trusted_proxy_each_forwarded_client_has_its_own_counter(
+    configured_app: Any,
+) -> None:
+    client = configured_app(
+        VERIFIER_RATE_LIMIT="2/minute", VERIFIER_TRUSTED_PROXIES="1"
+    ).test_client()
+    proxy = "10.0.0.1"
+    first = [check(client, proxy, **{"X-Forwarded-For": "203.0.113.5"}) for _ in range(3)]
+    assert statuses(first) == [200, 200, 429]
+    # Another client behind the same proxy is not held back by the first.
+    assert check(client, proxy, **{"X-Forwarded-For": "203.0.113.6"}).status_code == 200
+    # A client cannot pick its own counter: with one proxy, only the address the proxy appended
+    # (the last) counts, not what the client wrote before it.
+    spoofed = check(client, proxy, **{"X-Forwarded-For": "198.51.100.7, 203.0.113.5"})
+    assert_rate_limited(spoofed)
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "6"])
+def test_an_unusable_proxy_count_stops_the_start(value: str) -> None:
+    with pytest.raises(ConfigError, match="VERIFIER_TRUSTED_PROXIES"):
+        create_app(
+            {
+                "VERIFIER_ENV": "testing",
+                "VERIFIER_DATABASE_URL": "sqlite://",
+                "VERIFIER_TRUSTED_PROXIES": value,
+            }
+        )
 
 
 # --- request sizes -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from verifier.web import (
     api,
@@ -48,6 +49,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path, config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider has it
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    proxies = app.config["VERIFIER_TRUSTED_PROXIES"]
+    if proxies:
+        # Behind that many proxies, the client's address (every per-client limit counts by it)
+        # and the scheme (secure cookies, redirects) are the ones the nearest proxy forwarded.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0
+        )
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

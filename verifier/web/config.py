@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from limits import parse_many
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 __all__ = [
     "ApiKey",
@@ -24,7 +26,17 @@ __all__ = [
 DEFAULTS: dict[str, Any] = {
     "VERIFIER_ENV": "development",
     "VERIFIER_DATABASE_URL": None,  # a SQLite file in the instance folder
+    #: A read replica of that database. When set, each worker reads the registry version and
+    #: builds its index (what checks, scans, the snapshot and lookups answer from) there, so a
+    #: change reaches the checks after the replica's lag on top of the refresh interval.
+    #: Everything else, writes and the set-up on start among them, stays on the primary.
+    "VERIFIER_DATABASE_REPLICA_URL": None,
     "VERIFIER_SECRET_KEY": None,  # random per start in development
+    #: How many reverse proxies (load balancer, ingress) stand in front of the server and append
+    #: to X-Forwarded-For / set X-Forwarded-Proto. 0 trusts no such header: the client is the
+    #: connecting address. Set it to exactly the number of proxies, never more, or a client
+    #: could choose its own address (and so its rate-limit counter).
+    "VERIFIER_TRUSTED_PROXIES": 0,
     "VERIFIER_DEFAULT_REGION": "CN",
     "VERIFIER_RATE_LIMIT": "600/minute",
     "VERIFIER_RATE_LIMIT_STORAGE_URL": "memory://",
@@ -138,6 +150,21 @@ def parse_origins(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(origins))
 
 
+def _replica_url(url: str | None) -> str | None:
+    """VERIFIER_DATABASE_REPLICA_URL, or None when unset or empty (no replica)."""
+    if not url:
+        return None
+    try:
+        make_url(url)
+    except ArgumentError:
+        # Not the URL itself in the message: it may carry a password.
+        raise ConfigError(
+            "VERIFIER_DATABASE_REPLICA_URL is not a database URL; write it like "
+            "postgresql+psycopg://user:password@replica.internal:5432/verifier"
+        ) from None
+    return url
+
+
 def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Merge defaults, the environment and ``overrides`` into Flask config keys."""
     config = dict(DEFAULTS)
@@ -156,7 +183,14 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         config["VERIFIER_DATABASE_URL"] = "sqlite:///" + str(
             Path(instance_path) / "verifier.sqlite3"
         )
+    config["VERIFIER_DATABASE_REPLICA_URL"] = _replica_url(config["VERIFIER_DATABASE_REPLICA_URL"])
     config["VERIFIER_INDEX_REFRESH_SECONDS"] = float(config["VERIFIER_INDEX_REFRESH_SECONDS"])
+    try:
+        config["VERIFIER_TRUSTED_PROXIES"] = int(config["VERIFIER_TRUSTED_PROXIES"] or 0)
+    except ValueError:
+        config["VERIFIER_TRUSTED_PROXIES"] = -1
+    if not 0 <= config["VERIFIER_TRUSTED_PROXIES"] <= 5:
+        raise ConfigError("VERIFIER_TRUSTED_PROXIES must be a whole number from 0 to 5")
     try:
         config["VERIFIER_REVERIFY_DAYS"] = int(config["VERIFIER_REVERIFY_DAYS"])
     except ValueError as exc:

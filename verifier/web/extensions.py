@@ -1,4 +1,8 @@
-"""Per-application services: the database session factory, the shared registry index, CSRF."""
+"""Per-application services: the database session factory, the shared registry index, CSRF.
+
+With VERIFIER_DATABASE_REPLICA_URL set, the index (and so every check, scan, snapshot and lookup)
+is read from a read replica; every other query, and every write, goes to the primary.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ from dataclasses import dataclass
 from flask import Flask, Request, current_app, g
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -101,11 +105,22 @@ class IndexHolder:
     When the database cannot be reached the worker keeps answering from the index it has (the
     registry is *stale*, see :attr:`staleness`) and tries again after the next interval; once the
     database is back, that read picks up the current version, with no restart.
+
+    ``sessions`` may be on a read replica (VERIFIER_DATABASE_REPLICA_URL): the holder then sees a
+    change once the replica has it, so the replica's lag adds to ``refresh_seconds``, and an
+    unreachable replica makes the registry stale exactly as an unreachable primary would.
+    ``database`` names what is read, in the log.
     """
 
-    def __init__(self, sessions: sessionmaker[Session], refresh_seconds: float) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        refresh_seconds: float,
+        database: str = "registry database",
+    ) -> None:
         self._sessions = sessions
         self._refresh = refresh_seconds
+        self._database = database
         self._lock = threading.Lock()
         self._index: RegistryIndex | None = None
         # Minus infinity, not 0.0: time.monotonic() may count from boot, so on a machine up
@@ -152,23 +167,28 @@ class IndexHolder:
                     lookalike_index(index)
                     self._index = index
         except Exception as exc:
-            if not database_unreachable(exc):
+            # Any database error, not only an unreachable server: a replica not yet migrated
+            # answers "no such column", and the index held is a better answer than a 500.
+            if not (database_unreachable(exc) or isinstance(exc, SQLAlchemyError)):
                 raise
             reason = short_reason(exc)
             if self._staleness is None:
                 log.error(
-                    "registry database unreachable, answering from the index held: %s", reason
+                    "%s unreachable, answering from the index held: %s", self._database, reason
                 )
                 self._staleness = Staleness(dt.datetime.now(dt.UTC), reason)
             else:
                 self._staleness = Staleness(self._staleness.since, reason)
             return
         if self._staleness is not None:
-            log.warning("registry database reachable again (version %s)", self._index.version)
+            log.warning("%s reachable again (version %s)", self._database, self._index.version)
             self._staleness = None
 
     def invalidate(self) -> None:
-        """Make the next :meth:`get` read the version again (after a local write)."""
+        """Make the next :meth:`get` read the version again (after a local write).
+
+        On a replica that read may not see the write yet; a later one will, once per interval.
+        """
         self._checked_at = float("-inf")
 
 
@@ -187,19 +207,40 @@ class _CookieSessions(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine, run first-start set-up, register the per-request session and CSRF."""
+    """Create the engines, run first-start set-up, register the per-request session and CSRF."""
     app.session_interface = _CookieSessions()
     engine: Engine = make_engine(app.config["VERIFIER_DATABASE_URL"])
     if app.config["VERIFIER_SETUP_ON_START"]:
-        ensure_ready(engine)
+        ensure_ready(engine)  # always the primary: a replica refuses writes
     sessions = make_sessionmaker(engine)
     app.extensions["verifier.engine"] = engine
     app.extensions["verifier.sessions"] = sessions
+    index_sessions, database = sessions, "registry database"
+    replica_url = app.config["VERIFIER_DATABASE_REPLICA_URL"]
+    if replica_url:
+        # No connection is made here: a replica that is down makes the registry stale (or, with
+        # no index yet, unavailable) at the first check, as the primary would, not a failed start.
+        replica: Engine = make_engine(replica_url)
+        _dispose_with(engine, replica)
+        app.extensions["verifier.replica_engine"] = replica
+        index_sessions, database = make_sessionmaker(replica), "registry read replica"
     app.extensions["verifier.index"] = IndexHolder(
-        sessions, app.config["VERIFIER_INDEX_REFRESH_SECONDS"]
+        index_sessions, app.config["VERIFIER_INDEX_REFRESH_SECONDS"], database
     )
     app.teardown_appcontext(_close_session)
     csrf.init_app(app)
+
+
+def _dispose_with(primary: Engine, replica: Engine) -> None:
+    """Dispose ``replica`` whenever ``primary`` is disposed.
+
+    Commands and tests close the app's pool with ``app.extensions["verifier.engine"].dispose()``;
+    the replica's connections go with it rather than being left to the garbage collector.
+    """
+
+    @event.listens_for(primary, "engine_disposed")
+    def _dispose_replica(_engine: Engine) -> None:
+        replica.dispose()
 
 
 def _close_session(_exc: BaseException | None) -> None:
