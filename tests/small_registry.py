@@ -33,6 +33,9 @@ VERDICT_KEYS = frozenset(
         "registry_version",
     }
 )
+#: Fields this verifier adds to the verdict object: the trust tier of the entry that names the
+#: platform (``verified``, ``community``, or null).
+VERDICT_EXTENSIONS = frozenset({"trust"})
 
 SOURCE = "https://example.org/source"
 

@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 import pytest
-from small_registry import VERDICT_KEYS
+from small_registry import VERDICT_EXTENSIONS, VERDICT_KEYS
 
 import verifier.core
 from verifier.core.check import KINDS, check, detect_kind
@@ -502,7 +502,7 @@ def test_every_code_the_core_emits_has_messages() -> None:
 )
 def test_to_dict_has_exactly_the_contract_keys(small_index: RegistryIndex, value: str) -> None:
     data = check(value, small_index).to_dict()
-    assert set(data) == VERDICT_KEYS
+    assert set(data) == VERDICT_KEYS | VERDICT_EXTENSIONS
     assert data["input"] == value
     assert data["registry_version"] == 7
     for ref in ("platform", "impersonates"):

@@ -72,6 +72,7 @@ def test_an_official_host(client: FlaskClient) -> None:
             "platform": {"slug": "wechat-pay", "name": {"zh": "微信支付", "en": "WeChat Pay"}},
             "impersonates": None,
             "scope": "exact",
+            "trust": "verified",
         }
     ]
 

@@ -64,7 +64,9 @@ def test_the_snapshot_holds_the_public_registry(client: FlaskClient) -> None:
         "value": "+864000001234",
         "label": {"zh": "旧热线", "en": "Old line"},
         "status": "retired",
+        "trust": "verified",
     }
+    assert icbc["trust"] == "verified"
     assert icbc["channels"][2]["scope"] == "subdomains"
     assert body["blocklist"] == [
         {"kind": "domain", "value": "hk.alipayc05.cc", "impersonates": "icbc"},

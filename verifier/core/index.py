@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 __all__ = [
+    "TRUSTS",
     "BlockEntry",
     "Channel",
     "ChannelMatch",
@@ -27,6 +28,9 @@ T = TypeVar("T")
 CHANNEL_KINDS = ("phone", "domain", "email", "wechat", "weibo", "app")
 BLOCK_KINDS = ("phone", "domain", "url")
 PHONE_SUPPORT = ("listed", "none", "unknown")
+#: How far an entry is to be trusted: ``verified`` (a moderator reviewed it against its source)
+#: or ``community`` (taken from a community data set, not yet reviewed).
+TRUSTS = ("verified", "community")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,9 @@ class Channel:
     source: str = ""
     #: ISO date of the last verification.
     verified_on: str = ""
+    #: ``verified`` or ``community`` (see :data:`TRUSTS`): a community entry is never answered
+    #: as official, only as listed by the community.
+    trust: str = "verified"
 
     def label(self, lang: str) -> str:
         """The label in ``lang`` (``zh`` or ``en``), falling back to the other language."""
@@ -69,6 +76,9 @@ class Platform:
     #: ``listed`` (its numbers are in the registry), ``none`` or ``unknown``.
     phone_support: str = "unknown"
     channels: tuple[Channel, ...] = ()
+    #: ``verified`` for a platform moderators created or reviewed, ``community`` for one only a
+    #: community data set knows (all its channels are community entries).
+    trust: str = "verified"
 
     def name(self, lang: str) -> str:
         """The display name in ``lang``, falling back to the other language."""
@@ -77,8 +87,11 @@ class Platform:
         return self.name_zh or self.name_en
 
     def active_channels(self) -> tuple[Channel, ...]:
-        """The channels people should use now."""
-        return tuple(c for c in self.channels if c.status == "active")
+        """The channels people should use now: the verified ones, or, for a platform that has
+        none, its community entries (each marked as such wherever it is shown)."""
+        active = [c for c in self.channels if c.status == "active"]
+        verified = tuple(c for c in active if c.trust == "verified")
+        return verified or tuple(active)
 
 
 @dataclass(frozen=True, slots=True)

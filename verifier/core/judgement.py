@@ -20,6 +20,7 @@ __all__ = [
     "judge_blocked",
     "judge_blocked_host",
     "judge_blocklisted",
+    "judge_community_listed",
     "judge_matches",
     "judge_unlisted",
     "note_claim_mismatch",
@@ -36,6 +37,8 @@ class Judgement:
     platform: Platform | None = None
     impersonates: Platform | None = None
     concrete_trick: bool = False
+    #: The trust tier of the registry entry the value matched (``verified`` or ``community``).
+    trust: str | None = None
     reasons: list[Reason] = field(default_factory=list)
 
     def reason(self, code: str, **params: object) -> None:
@@ -67,6 +70,7 @@ class Judgement:
             reasons=tuple(self.reasons),
             official_channels=channels,
             registry_version=self.index.version,
+            trust=self.trust if self.platform is not None else None,
         )
 
     def _ref(self, platform: Platform | None) -> PlatformRef | None:
@@ -92,6 +96,7 @@ def official_channels(
                 c.value,
                 c.label(lang),
                 display_phone(c.value) if c.kind == "phone" else c.value,
+                c.trust,
             )
             for c in platform.active_channels()
         )
@@ -136,10 +141,16 @@ def judge_matches(
     host: str = "",
 ) -> None:
     active = [m for m in matches if m.channel.status == "active"]
-    best = (active or list(matches))[0]
+    verified = [m for m in active if m.channel.trust == "verified"]
+    best = (verified or active or list(matches))[0]
     platform, channel = best.platform, best.channel
     j.platform = platform
+    j.trust = channel.trust
     label = channel.label(j.lang) or kind
+    if active and not verified:
+        judge_community_listed(j, best)
+        note_claim_mismatch(j, claimed)
+        return
     if not active:
         j.verdict = "retired"
         j.reason("retired_channel", platform=j.name(platform), label=label)
@@ -158,6 +169,22 @@ def judge_matches(
     else:
         j.reason("official_channel", label=label, **common, verified_on=channel.verified_on)
     note_claim_mismatch(j, claimed)
+
+
+def judge_community_listed(j: Judgement, match: ChannelMatch) -> None:
+    """Only community entries list the value: named, never answered as official."""
+    platform, channel = match.platform, match.channel
+    j.platform, j.trust = platform, channel.trust
+    common = {
+        "platform": j.name(platform),
+        "source": channel.source,
+        "verified_on": channel.verified_on,
+    }
+    j.verdict = "unverified"
+    if channel.kind == "domain":
+        j.reason("community_listed_domain", domain=channel.value, **common)
+    else:
+        j.reason("community_listed", label=channel.label(j.lang) or channel.kind, **common)
 
 
 def note_claim_mismatch(j: Judgement, claimed: Platform | None) -> None:

@@ -8,6 +8,7 @@ from verifier.core.judgement import (
     Judgement,
     judge_blocked_host,
     judge_blocklisted,
+    judge_community_listed,
     judge_matches,
     judge_unlisted,
     note_claim_mismatch,
@@ -145,9 +146,14 @@ def judge_email(text: str, j: Judgement, region: str, claimed: Platform | None) 
         return email.normalized
     domains = j.index.domain_channels(email.link.host)
     active = [m for m in domains if m.channel.status == "active"]
-    if active:
-        platform = active[0].platform
-        j.verdict, j.platform = "official", platform
+    verified = [m for m in active if m.channel.trust == "verified"]
+    if active and not verified:  # a domain only a community list gives the platform
+        judge_community_listed(j, active[0])
+        note_claim_mismatch(j, claimed)
+        return email.normalized
+    if verified:
+        platform = verified[0].platform
+        j.verdict, j.platform, j.trust = "official", platform, "verified"
         j.reason("official_email_domain", domain=email.link.host, platform=j.name(platform))
         note_claim_mismatch(j, claimed)
         return email.normalized

@@ -37,6 +37,20 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "This used to be {platform}'s official {label} but is no longer in service; "
         "use the official channels listed below.",
     ),
+    # Community tier: listed by a community data set, not reviewed by our moderators.
+    "community_listed": (
+        "社区电话簿将它列为{platform}的{label}，但我们的审核员尚未核实（来源：{source}，"
+        "{verified_on}）。它不等于官方确认：请以{platform}官网或官方 App 内公布的渠道为准。",
+        "Listed by a community phone book as {platform}'s {label}; not yet verified by our "
+        "moderators (source: {source}, {verified_on}). This is not an official confirmation: "
+        "rely on the channels {platform} publishes on its own site or app.",
+    ),
+    "community_listed_domain": (
+        "社区维护的域名列表将 {domain} 列为{platform}的域名，但我们的审核员尚未核实（来源："
+        "{source}，{verified_on}）。它不等于官方确认。",
+        "A community domain list gives {domain} as {platform}'s; not yet verified by our "
+        "moderators (source: {source}, {verified_on}). This is not an official confirmation.",
+    ),
     "claimed_platform_mismatch": (
         "这是{platform}的渠道，不是{claimed}的。",
         "This belongs to {platform}, not to {claimed}.",

@@ -43,6 +43,9 @@ class OfficialChannel:
     label: str
     #: The value written for people (``+86 400 820 8820``); the same as ``value`` for most kinds.
     display: str = ""
+    #: ``verified``, or ``community`` for an entry of a platform only a community data set
+    #: lists (shown so, never as confirmed).
+    trust: str = "verified"
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -50,6 +53,7 @@ class OfficialChannel:
             "value": self.value,
             "label": self.label,
             "display": self.display or self.value,
+            "trust": self.trust,
         }
 
 
@@ -90,6 +94,10 @@ class Verdict:
     official_channels: tuple[OfficialChannel, ...]
     #: The registry version the verdict was reached on.
     registry_version: int
+    #: The trust tier of the entry that names ``platform``: ``verified`` (an official verdict
+    #: stands on it) or ``community`` (listed by a community data set only: the verdict is
+    #: ``unverified``); None when the value matched no entry.
+    trust: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The verdict object of CONTRACT.md, ready for JSON."""
@@ -104,4 +112,5 @@ class Verdict:
             "reasons": [r.to_dict() for r in self.reasons],
             "official_channels": [c.to_dict() for c in self.official_channels],
             "registry_version": self.registry_version,
+            "trust": self.trust,
         }

@@ -254,6 +254,7 @@ def platform_dict(platform: Platform, lang: str, *, with_channels: bool) -> dict
         "category": platform.category,
         "country": platform.country,
         "phone_support": platform.phone_support,
+        "trust": platform.trust,
     }
     if with_channels:
         out["channels"] = [
@@ -265,6 +266,7 @@ def platform_dict(platform: Platform, lang: str, *, with_channels: bool) -> dict
                 **({"scope": c.scope} if c.kind == "domain" else {}),
                 "source": c.source,
                 "verified_on": c.verified_on,
+                "trust": c.trust,
             }
             for c in platform.channels
         ]

@@ -20,7 +20,14 @@ from flask import Blueprint, Response, request
 from marshmallow import fields, validate
 
 from registry.store import RegistryChanges
-from verifier.core.index import BlockEntry, Channel, Platform, RegistryIndex, ReviewedDomain
+from verifier.core.index import (
+    TRUSTS,
+    BlockEntry,
+    Channel,
+    Platform,
+    RegistryIndex,
+    ReviewedDomain,
+)
 from verifier.core.link import InvalidLink, normalize_link
 from verifier.web.errors import ApiError
 from verifier.web.extensions import current_index, store
@@ -57,6 +64,11 @@ class SnapshotChannelSchema(ApiSchema):
     scope = fields.String(
         validate=validate.OneOf(("subdomains", "exact")), metadata={"description": "Domains only."}
     )
+    trust = fields.String(
+        required=True,
+        validate=validate.OneOf(TRUSTS),
+        metadata={"description": "`verified`, or `community`: never to be shown as official."},
+    )
 
 
 class SnapshotPlatformSchema(ApiSchema):
@@ -67,6 +79,11 @@ class SnapshotPlatformSchema(ApiSchema):
     country = fields.String(required=True)
     phone_support = fields.String(required=True)
     channels = fields.List(fields.Nested(SnapshotChannelSchema), required=True)
+    trust = fields.String(
+        required=True,
+        validate=validate.OneOf(TRUSTS),
+        metadata={"description": "`verified`, or `community`: never to be shown as official."},
+    )
 
 
 class SnapshotBlockEntrySchema(ApiSchema):
@@ -129,6 +146,13 @@ class LookupEntrySchema(ApiSchema):
     reviewed = fields.Boolean(
         metadata={"description": "True when moderators found the site is no impersonation."}
     )
+    trust = fields.String(
+        validate=validate.OneOf(TRUSTS),
+        metadata={
+            "description": "Registry domains only: `verified`, or `community` (verdict "
+            "`unverified`: a community domain list gives the host to `platform`)."
+        },
+    )
 
 
 class LookupSchema(ApiSchema):
@@ -162,6 +186,7 @@ def _channel(c: Channel) -> dict[str, Any]:
         "value": c.value,
         "label": _names(c.label_zh, c.label_en),
         "status": c.status,
+        "trust": c.trust,
     }
     if c.kind == "domain":
         out["scope"] = c.scope
@@ -177,6 +202,7 @@ def _platform(p: Platform) -> dict[str, Any]:
         "country": p.country,
         "phone_support": p.phone_support,
         "channels": [_channel(c) for c in p.channels],
+        "trust": p.trust,
     }
 
 
@@ -252,12 +278,18 @@ def _host_entries(index: RegistryIndex) -> Iterator[dict[str, Any]]:
     for platform in index.platforms:
         for channel in platform.channels:
             if channel.kind == "domain":
+                if channel.trust == "community":
+                    # Listed by a community domain list only: named, never called official.
+                    verdict = "unverified" if channel.status == "active" else "retired"
+                else:
+                    verdict = "official" if channel.status == "active" else "retired"
                 yield {
                     "host": channel.value,
-                    "verdict": "official" if channel.status == "active" else "retired",
+                    "verdict": verdict,
                     "platform": _ref(index, platform.slug),
                     "impersonates": None,
                     "scope": channel.scope,
+                    "trust": channel.trust,
                 }
     for review in index.reviewed_domains:
         # CONTRACT's verdicts have no "reviewed": a reviewed site is unverified, flagged.

@@ -15,6 +15,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from verifier.core.check import KINDS
+from verifier.core.index import TRUSTS
 from verifier.core.scan import MAX_SCAN_LENGTH
 from verifier.core.verdict import RISKS, VERDICTS
 from verifier.web.api import MAX_BATCH, MAX_VALUE_CHARS
@@ -119,6 +120,14 @@ class OfficialChannelSchema(ApiSchema):
     value = _text("The normalised value, as in the registry.", required=True)
     label = _text("What the channel is, in the request's language (may be empty).", required=True)
     display = _text("The value written for people, e.g. `+86 400 820 8820`.", required=True)
+    trust = fields.String(
+        required=True,
+        validate=validate.OneOf(TRUSTS),
+        metadata={
+            "description": "`verified` (reviewed by moderators) or `community` (from a community "
+            "data set, not yet reviewed: never answered as official)."
+        },
+    )
 
 
 class VerdictSchema(ApiSchema):
@@ -149,6 +158,16 @@ class VerdictSchema(ApiSchema):
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     official_channels = fields.List(fields.Nested(OfficialChannelSchema), required=True)
     registry_version = fields.Integer(required=True)
+    trust = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(TRUSTS),
+        metadata={
+            "description": "The trust tier of the registry entry that names `platform`: "
+            "`verified`, or `community` when only a community data set lists the value (the "
+            "verdict is then `unverified`, never `official`); null when no entry matched."
+        },
+    )
 
 
 class CheckRequestSchema(ApiSchema):
@@ -278,6 +297,14 @@ class ChannelSchema(ApiSchema):
     )
     source = _text("Where the channel was verified (a URL).", required=True)
     verified_on = _text("ISO date of the last verification.", required=True)
+    trust = fields.String(
+        required=True,
+        validate=validate.OneOf(TRUSTS),
+        metadata={
+            "description": "`verified` (reviewed by moderators) or `community` (from a community "
+            "data set, not yet reviewed: never answered as official)."
+        },
+    )
 
 
 class PlatformSchema(ApiSchema):
@@ -291,6 +318,14 @@ class PlatformSchema(ApiSchema):
     country = fields.String(required=True)
     phone_support = fields.String(
         required=True, validate=validate.OneOf(("listed", "none", "unknown"))
+    )
+    trust = fields.String(
+        required=True,
+        validate=validate.OneOf(TRUSTS),
+        metadata={
+            "description": "`verified` (reviewed by moderators) or `community` (from a community "
+            "data set, not yet reviewed: never answered as official)."
+        },
     )
 
 
