@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from verifier.core.index import (
     BLOCK_KINDS,
     CHANNEL_KINDS,
     PHONE_SUPPORT,
+    TRUSTS,
     BlockEntry,
     Channel,
     Platform,
@@ -42,6 +43,7 @@ __all__ = [
     "RegistryFileError",
     "block_dict",
     "channel_dict",
+    "check_platform_trust",
     "dump_registry",
     "load_registry_file",
     "parse_block_entry",
@@ -268,6 +270,8 @@ def _parse_platform(entry: Any, where: str) -> Platform:
         if (channel.kind, channel.value) in seen:
             raise RegistryFileError(f"{where}.channels[{i}].value: duplicate {channel.value}")
         seen.add((channel.kind, channel.value))
+    trust = _choice(entry, "trust", where, TRUSTS, "verified")
+    check_platform_trust(trust, channels, where)
     return Platform(
         slug=slug,
         name_zh=name_zh,
@@ -277,7 +281,21 @@ def _parse_platform(entry: Any, where: str) -> Platform:
         country=country,
         phone_support=_choice(entry, "phone_support", where, PHONE_SUPPORT, "unknown"),
         channels=channels,
+        trust=trust,
     )
+
+
+def check_platform_trust(trust: str, channels: Iterable[Channel], where: str = "platform") -> None:
+    """Refuse a ``community`` platform that lists a ``verified`` channel: a platform only a
+    community data set knows has no moderator-reviewed channel (promote the platform first)."""
+    if trust != "community":
+        return
+    for channel in channels:
+        if channel.trust == "verified":
+            raise RegistryFileError(
+                f"{where}.trust: a community platform cannot list the verified "
+                f"{channel.kind} {channel.value}; make the platform verified first"
+            )
 
 
 def _parse_channel(entry: Any, where: str, country: str) -> Channel:
@@ -296,8 +314,10 @@ def _parse_channel(entry: Any, where: str, country: str) -> Channel:
         label_en=label_en,
         status=_choice(entry, "status", where, ("active", "retired"), "active"),
         scope=scope if kind == "domain" else "subdomains",
+        # A community entry's source is the data set's address, and verified_on its date.
         source=_web_address(_text(entry, "source", where), f"{where}.source"),
         verified_on=_date(entry, "verified_on", where),
+        trust=_choice(entry, "trust", where, TRUSTS, "verified"),
     )
 
 
@@ -410,6 +430,8 @@ def _platform_dict(p: Platform) -> dict[str, Any]:
         "category": p.category,
         "country": p.country,
         "phone_support": p.phone_support,
+        # Written only when not the default, so files without community entries stay as they were.
+        **({"trust": p.trust} if p.trust != "verified" else {}),
         "channels": [_channel_dict(c) for c in p.channels],
     }
 
@@ -425,6 +447,8 @@ def _channel_dict(c: Channel) -> dict[str, Any]:
         out["scope"] = c.scope
     out["source"] = c.source
     out["verified_on"] = c.verified_on
+    if c.trust != "verified":
+        out["trust"] = c.trust
     return out
 
 
@@ -466,7 +490,11 @@ def dump_registry(data: RegistryData, fmt: str = "yaml") -> str:
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r}")
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    # The trust column appears only when some channel is a community entry, so the export of a
+    # registry without any stays what it was; a reader should take a missing column as verified.
+    community = any(c.trust != "verified" for p in data.platforms for c in p.channels)
+    columns = (*CSV_COLUMNS, "trust") if community else CSV_COLUMNS
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
     writer.writeheader()
     for platform in mapping["platforms"]:
         for c in platform["channels"]:
@@ -477,6 +505,7 @@ def dump_registry(data: RegistryData, fmt: str = "yaml") -> str:
                     **{k: v for k, v in c.items() if k != "label"},
                     "label_zh": c["label"]["zh"],
                     "label_en": c["label"]["en"],
+                    **({"trust": c.get("trust", "verified")} if community else {}),
                 }
             )
     for b in mapping["blocklist"]:

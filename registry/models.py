@@ -62,6 +62,9 @@ class PlatformRow(Base):
     category: Mapped[str] = mapped_column(String(64), default="")
     country: Mapped[str] = mapped_column(String(2), default="CN")
     phone_support: Mapped[str] = mapped_column(String(16), default="unknown")
+    #: ``verified`` (moderators created or reviewed it) or ``community`` (only a community data
+    #: set knows it); see ``verifier.core.index.TRUSTS``.
+    trust: Mapped[str] = mapped_column(String(16), default="verified", server_default="verified")
     #: Raised by every change to the platform or its channels: an edit made against an older
     #: revision is refused as a conflict instead of silently overwriting someone else's.
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -94,6 +97,9 @@ class ChannelRow(Base):
     scope: Mapped[str] = mapped_column(String(16), default="subdomains")
     source: Mapped[str] = mapped_column(Text)
     verified_on: Mapped[dt.date] = mapped_column(Date)
+    #: ``verified`` (a moderator checked it against ``source``) or ``community`` (taken from the
+    #: community data set at ``source``, dated ``verified_on``, not yet reviewed).
+    trust: Mapped[str] = mapped_column(String(16), default="verified", server_default="verified")
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     platform: Mapped[PlatformRow] = relationship(back_populates="channels")

@@ -24,7 +24,14 @@ from registry.models import (
     ReviewedDomainRow,
     TombstoneRow,
 )
-from verifier.core.index import BlockEntry, Channel, Platform, RegistryIndex, ReviewedDomain
+from verifier.core.index import (
+    TRUSTS,
+    BlockEntry,
+    Channel,
+    Platform,
+    RegistryIndex,
+    ReviewedDomain,
+)
 
 __all__ = ["RegistryChanges", "RegistryStore", "block_key", "channel_record", "platform_record"]
 
@@ -225,7 +232,30 @@ class RegistryStore:
             "blocklist": self.session.scalar(select(func.count()).select_from(BlockEntryRow)) or 0,
             "reviewed": self.session.scalar(select(func.count()).select_from(ReviewedDomainRow))
             or 0,
+            "by_trust": self._stats_by_trust(),
         }
+
+    def _stats_by_trust(self) -> dict[str, dict[str, Any]]:
+        """Platforms and channels (in all and by kind) of each trust tier, every tier listed."""
+
+        def tier(trust: str) -> dict[str, Any]:
+            return tiers.setdefault(trust, {"platforms": 0, "channels": 0, "channels_by_kind": {}})
+
+        tiers: dict[str, dict[str, Any]] = {}
+        for trust in TRUSTS:
+            tier(trust)
+        for trust, count in self.session.execute(
+            select(PlatformRow.trust, func.count()).group_by(PlatformRow.trust)
+        ):
+            tier(trust)["platforms"] = count
+        for trust, kind, count in self.session.execute(
+            select(ChannelRow.trust, ChannelRow.kind, func.count())
+            .group_by(ChannelRow.trust, ChannelRow.kind)
+            .order_by(ChannelRow.trust, ChannelRow.kind)
+        ):
+            tier(trust)["channels"] += count
+            tier(trust)["channels_by_kind"][kind] = count
+        return tiers
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -381,6 +411,7 @@ class RegistryStore:
         row.category = platform.category
         row.country = platform.country
         row.phone_support = platform.phone_support
+        row.trust = platform.trust
         # An import overwrites the platform: edits proposed against the old one now conflict.
         row.revision = (row.revision or 0) + 1
         if row.channels:
@@ -398,6 +429,7 @@ class RegistryStore:
                     scope=channel.scope,
                     source=channel.source,
                     verified_on=dt.date.fromisoformat(channel.verified_on),
+                    trust=channel.trust,
                 )
             )
 
@@ -418,6 +450,7 @@ def _platform(row: PlatformRow) -> Platform:
         country=row.country,
         phone_support=row.phone_support,
         channels=tuple(channel_record(c) for c in row.channels),
+        trust=row.trust,
     )
 
 
@@ -436,6 +469,7 @@ def channel_record(c: ChannelRow) -> Channel:
         scope=c.scope,
         source=c.source,
         verified_on=c.verified_on.isoformat(),
+        trust=c.trust,
     )
 
 

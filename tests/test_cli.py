@@ -447,6 +447,48 @@ def test_stats_text_and_json(runner: CliRunner, small_db: str) -> None:
     assert "channels: 10" in lines
     assert "blocklist: 2" in lines
     assert f"registry_version: {counts['registry_version']}" in lines
+    # One line per trust tier.
+    assert "trust verified: platforms 5, channels 10, domain 3, email 1, phone 6" in lines
+    assert "trust community: platforms 0, channels 0" in lines
+
+
+def test_stats_count_each_trust_tier(runner: CliRunner, small_db: str, tmp_path: Path) -> None:
+    community = copy.deepcopy(SMALL_REGISTRY)
+    community["platforms"].append(
+        {
+            "slug": "newbank",
+            "name": {"zh": "新银行"},
+            "trust": "community",
+            "channels": [
+                {
+                    "kind": kind,
+                    "value": value,
+                    "source": "https://example.org/dataset.csv",
+                    "verified_on": "2026-10-01",
+                    "trust": "community",
+                }
+                for kind, value in (("phone", "+86 400 111 2222"), ("domain", "newbank.cn"))
+            ],
+        }
+    )
+    path = tmp_path / "community.yaml"
+    path.write_text(yaml.safe_dump(community, allow_unicode=True), encoding="utf-8")
+    assert run(runner, "registry", "import", str(path)).exit_code == 0
+    tiers = stats(runner)["by_trust"]
+    assert tiers["community"] == {
+        "platforms": 1,
+        "channels": 2,
+        "channels_by_kind": {"domain": 1, "phone": 1},
+    }
+    assert tiers["verified"]["platforms"] == 5 and tiers["verified"]["channels"] == 10
+    lines = run(runner, "registry", "stats").stdout.splitlines()
+    assert "platforms: 6" in lines
+    assert "trust community: platforms 1, channels 2, domain 1, phone 1" in lines
+    # And the export gives the tiers back.
+    exported = yaml.safe_load(run(runner, "registry", "export").stdout)
+    newbank = next(p for p in exported["platforms"] if p["slug"] == "newbank")
+    assert newbank["trust"] == "community"
+    assert {c["trust"] for c in newbank["channels"]} == {"community"}
 
 
 def test_export_import_export_round_trip(

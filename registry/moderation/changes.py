@@ -11,6 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from registry.files import (
     RegistryData,
+    RegistryFileError,
+    check_platform_trust,
     parse_channel,
     parse_platform,
     parse_registry,
@@ -21,7 +23,7 @@ from registry.moderation.base import ModerationBase
 from registry.moderation.common import utcnow
 from registry.moderation.entries import _import_diff
 from registry.moderation.errors import Conflict
-from registry.store import block_key
+from registry.store import block_key, channel_record
 
 
 class ChangesMixin(ModerationBase):
@@ -58,6 +60,8 @@ class ChangesMixin(ModerationBase):
             prow.aliases = list(parsed.aliases)
             prow.category, prow.country = parsed.category, parsed.country
             prow.phone_support = parsed.phone_support
+            prow.trust = parsed.trust
+            _check_trust(prow)
             prow.revision = (prow.revision or 0) + 1
             prow.changed_in = self.store.change_stamp()
             self.session.flush()
@@ -82,6 +86,8 @@ class ChangesMixin(ModerationBase):
             crow.label_zh, crow.label_en = channel.label_zh, channel.label_en
             crow.status, crow.scope, crow.source = channel.status, channel.scope, channel.source
             crow.verified_on = dt.date.fromisoformat(channel.verified_on)
+            crow.trust = channel.trust
+            _check_trust(prow)
             crow.revision = (crow.revision or 0) + 1
             # A snapshot sends a platform whole: a channel's change is its platform's.
             prow.changed_in = self.store.change_stamp()
@@ -159,3 +165,12 @@ class ChangesMixin(ModerationBase):
             .order_by(ChannelRow.verified_on, PlatformRow.slug, ChannelRow.position)
         )
         return list(self.session.scalars(stmt))
+
+
+def _check_trust(prow: PlatformRow) -> None:
+    """Checked again on approval: the platform's trust may have changed since the proposal
+    (its own revision guards its fields, not its channels')."""
+    try:
+        check_platform_trust(prow.trust, [channel_record(c) for c in prow.channels], prow.slug)
+    except RegistryFileError as exc:
+        raise Conflict(f"{exc}; reject this proposal and propose again") from None

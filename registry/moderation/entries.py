@@ -13,6 +13,7 @@ from registry.files import (
     RegistryData,
     block_dict,
     channel_dict,
+    check_platform_trust,
     parse_block_entry,
     parse_channel,
     parse_platform,
@@ -25,6 +26,7 @@ from registry.moderation.base import ModerationBase
 from registry.moderation.common import utcnow
 from registry.moderation.errors import Conflict, Invalid, NotFound
 from registry.store import channel_record, platform_record
+from verifier.core.index import Channel
 
 
 class EntriesMixin(ModerationBase):
@@ -64,10 +66,11 @@ class EntriesMixin(ModerationBase):
                 raise Invalid("a new channel is active; propose retiring it separately")
             if self._channel_row(prow, parsed.kind, parsed.value, missing_ok=True) is not None:
                 raise Conflict(f"{prow.slug} already lists {parsed.kind} {parsed.value}")
-            return prow.slug, {"channel": channel_dict(parsed)}, None, 0
+            check_platform_trust(prow.trust, [parsed], prow.slug)
+            return prow.slug, {"channel": _channel_fields(parsed)}, None, 0
         kind, value = self._channel_key(channel, prow.country)
         crow = self._channel_row(prow, kind, value)
-        current = channel_dict(channel_record(crow))
+        current = _channel_fields(channel_record(crow))
         if action == "retire_channel":
             if crow.status == "retired":
                 raise Conflict(f"{kind} {value} of {prow.slug} is already retired")
@@ -82,9 +85,12 @@ class EntriesMixin(ModerationBase):
             return prow.slug, {"channel": after}, current, crow.revision
         merged = {**current, **{k: v for k, v in channel.items() if k not in ("kind", "value")}}
         parsed = parse_channel(merged, "channel", prow.country)
-        if channel_dict(parsed) == current:
+        if crow.trust == "community" and parsed.trust == "verified":
+            _check_promotion(channel)
+        check_platform_trust(prow.trust, [parsed], prow.slug)
+        if _channel_fields(parsed) == current:
             raise Invalid("the edit changes nothing")
-        return prow.slug, {"channel": channel_dict(parsed)}, current, crow.revision
+        return prow.slug, {"channel": _channel_fields(parsed)}, current, crow.revision
 
     def _prepare_block(
         self, action: str, entry: Mapping[str, Any] | None, source: str
@@ -121,9 +127,12 @@ class EntriesMixin(ModerationBase):
             return parsed.slug, {"platform": _platform_fields(platform_dict(parsed))}, None, 0
         if prow is None:
             raise NotFound(f"no platform {slug!r}")
-        current = _platform_fields(platform_dict(platform_record(prow)))
+        record = platform_record(prow)
+        current = _platform_fields(platform_dict(record))
         # Fields left out of an edit keep their current values.
-        payload = _platform_fields(platform_dict(parse_platform({**current, **fields})))
+        parsed = parse_platform({**current, **fields})
+        check_platform_trust(parsed.trust, record.channels, prow.slug)
+        payload = _platform_fields(platform_dict(parsed))
         if payload == current:
             raise Invalid("the edit changes nothing")
         return prow.slug, {"platform": payload}, current, prow.revision
@@ -173,7 +182,27 @@ class EntriesMixin(ModerationBase):
 
 
 def _platform_fields(mapping: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in mapping.items() if k != "channels"}
+    """A platform's own fields, ``trust`` always written: a proposal's diff and the audit log
+    then show a change of trust as ``verified`` against ``community``."""
+    fields = {k: v for k, v in mapping.items() if k != "channels"}
+    return {**fields, "trust": mapping.get("trust", "verified")}
+
+
+def _channel_fields(channel: Channel) -> dict[str, Any]:
+    """A channel in registry-file fields with ``trust`` always written (see above)."""
+    return {**channel_dict(channel), "trust": channel.trust}
+
+
+def _check_promotion(channel: Mapping[str, Any]) -> None:
+    """A community channel becomes verified only with the moderator's own check: the edit must
+    give the ``source`` it was verified on and its ``verified_on`` date, not inherit the
+    community data set's."""
+    missing = [key for key in ("source", "verified_on") if not channel.get(key)]
+    if missing:
+        raise Invalid(
+            "promoting a community channel to verified needs the channel's "
+            f"{' and '.join(missing)} of your own verification"
+        )
 
 
 def _block_row_dict(row: BlockEntryRow) -> dict[str, Any]:

@@ -170,3 +170,58 @@ def test_every_downgrade_and_upgrade_keeps_the_registry(engine: Engine) -> None:
     for revision in ("0002", "0003", "head"):
         command.upgrade(config, revision)
         assert counts() == before, f"upgrading to {revision}"
+
+
+def test_migration_0005_makes_every_existing_entry_verified(engine: Engine) -> None:
+    upgrade(engine, "0004")
+    # A registry written under 0004 (the models are at head, so in SQL).
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO platform (slug, name_zh, name_en, aliases, category, country, "
+                "phone_support, revision, changed_in) "
+                "VALUES ('bank', '银行', 'Bank', '[]', 'bank', 'CN', 'listed', 1, 3)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO channel (platform_id, position, kind, value, label_zh, label_en, "
+                "status, scope, source, verified_on, revision) VALUES ((SELECT id FROM platform), "
+                "0, 'phone', '95588', '', '', 'active', 'subdomains', 'https://bank.cn', "
+                "'2026-11-01', 1)"
+            )
+        )
+        connection.execute(text("UPDATE registry_meta SET version = 3"))
+    upgrade(engine)
+    # Everything registered before tiers existed was reviewed by moderators; nothing else moves.
+    version, data = _state(engine)
+    assert version == 3
+    (bank,) = data.platforms
+    assert bank.trust == "verified" and [c.trust for c in bank.channels] == ["verified"]
+
+    _downgrade(engine, "0004")
+    with engine.connect() as connection:
+        for table in ("platform", "channel"):
+            assert "trust" not in {c["name"] for c in inspect(connection).get_columns(table)}
+            count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608 -- fixed names
+            assert count == 1, table
+
+
+def test_migration_0005_will_not_downgrade_community_entries_into_verified_ones(
+    engine: Engine,
+) -> None:
+    upgrade(engine)
+    raw = {**SMALL_REGISTRY, "platforms": [dict(SMALL_REGISTRY["platforms"][0], trust="community")]}
+    raw["platforms"][0]["channels"] = [
+        dict(c, trust="community") for c in SMALL_REGISTRY["platforms"][0]["channels"]
+    ]
+    raw["blocklist"] = []
+    with make_sessionmaker(engine)() as session:
+        RegistryStore(session).import_data(parse_registry(raw), replace=True)
+        session.commit()
+    with pytest.raises(RuntimeError, match="community entries"):
+        _downgrade(engine, "0004")
+    # Refused whole: the schema and the data are as they were.
+    with engine.connect() as connection:
+        assert "trust" in {c["name"] for c in inspect(connection).get_columns("channel")}
+    assert {p.trust for p in _state(engine)[1].platforms} == {"community"}

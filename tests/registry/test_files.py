@@ -366,3 +366,108 @@ def test_csv_has_a_header_and_one_row_per_channel_and_block_entry() -> None:
 def test_unknown_dump_format_is_refused() -> None:
     with pytest.raises(ValueError, match="xml"):
         dump_registry(parse_registry(SMALL_REGISTRY), "xml")
+
+
+# --- trust tiers ------------------------------------------------------------------------------
+
+
+def _community(**platform: Any) -> dict[str, Any]:
+    """A community platform whose one phone channel comes from a community data set."""
+    return _registry(
+        trust="community",
+        channels=[
+            {
+                "kind": "phone",
+                "value": "95588",
+                "source": "https://example.org/dataset.csv",
+                "verified_on": "2026-10-01",
+                "trust": "community",
+            }
+        ],
+        **platform,
+    )
+
+
+def test_trust_defaults_to_verified() -> None:
+    platform = parse_registry(_registry()).platforms[0]
+    assert platform.trust == "verified" and platform.channels[0].trust == "verified"
+
+
+def test_community_entries_are_read() -> None:
+    platform = parse_registry(_community()).platforms[0]
+    assert platform.trust == "community"
+    channel = platform.channels[0]
+    # The data set's address is the source and its date the verification date.
+    assert (channel.trust, channel.source, channel.verified_on) == (
+        "community",
+        "https://example.org/dataset.csv",
+        "2026-10-01",
+    )
+    # A verified platform may list community channels beside its verified ones.
+    mixed = parse_registry(_channel(kind="phone", value="95588", trust="community"))
+    assert mixed.platforms[0].trust == "verified"
+    assert mixed.platforms[0].channels[0].trust == "community"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # A tier the format does not have.
+        (_set_channel(trust="official"), ["platforms[0] (icbc)", "channels[0].trust", "official"]),
+        (_set_platform(0, trust="trusted"), ["platforms[0] (icbc).trust", "trusted"]),
+        # A community channel still needs the data set's address and date.
+        (
+            lambda d: (
+                d["platforms"][0]["channels"][0].update(trust="community"),
+                d["platforms"][0]["channels"][0].pop("source"),
+            ),
+            ["platforms[0] (icbc)", "channels[0].source", "required"],
+        ),
+        (
+            lambda d: (
+                d["platforms"][0]["channels"][0].update(trust="community"),
+                d["platforms"][0]["channels"][0].pop("verified_on"),
+            ),
+            ["platforms[0] (icbc)", "channels[0].verified_on", "required"],
+        ),
+        # A platform only a community data set knows has no moderator-reviewed channel.
+        (_set_platform(0, trust="community"), ["platforms[0] (icbc).trust", "verified", "95588"]),
+    ],
+)
+def test_trust_errors_name_the_entry_and_field(
+    change: Callable[[dict[str, Any]], object], expected: list[str]
+) -> None:
+    with pytest.raises(RegistryFileError) as caught:
+        parse_registry(_small(change))
+    for fragment in expected:
+        assert fragment in str(caught.value)
+
+
+def test_export_writes_trust_only_for_community_entries() -> None:
+    verified = dump_registry(parse_registry(SMALL_REGISTRY), "yaml")
+    assert "trust" not in verified
+    assert "trust" not in dump_registry(parse_registry(SMALL_REGISTRY), "json")
+    # The CSV of a registry without community entries keeps its columns.
+    assert "trust" not in dump_registry(parse_registry(SMALL_REGISTRY), "csv").splitlines()[0]
+    raw = yaml.safe_load(dump_registry(parse_registry(_community()), "yaml"))
+    platform = raw["platforms"][0]
+    assert platform["trust"] == "community" and platform["channels"][0]["trust"] == "community"
+
+
+@pytest.mark.parametrize(("fmt", "load"), [("yaml", yaml.safe_load), ("json", json.loads)])
+def test_community_entries_round_trip(fmt: str, load: Callable[[str], Any]) -> None:
+    raw = _small(lambda d: d["platforms"].append(_community(slug="dataset-bank")["platforms"][0]))
+    raw["platforms"][0]["channels"][1]["trust"] = "community"
+    data = parse_registry(raw)
+    first = dump_registry(data, fmt)
+    again = parse_registry(load(first))
+    assert {p.slug: p for p in again.platforms} == {p.slug: p for p in data.platforms}
+    assert dump_registry(again, fmt) == first
+
+
+def test_csv_has_a_trust_column_when_a_channel_is_a_community_entry() -> None:
+    raw = _small(lambda d: d["platforms"][0]["channels"][1].update(trust="community"))
+    rows = list(csv.DictReader(io.StringIO(dump_registry(parse_registry(raw), "csv"))))
+    trusts = {r["value"]: r["trust"] for r in rows if r["record"] == "channel"}
+    assert trusts["+864000001234"] == "community" and trusts["95588"] == "verified"
+    assert {r["trust"] for r in rows if r["record"] != "channel"} == {""}

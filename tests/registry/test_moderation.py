@@ -588,3 +588,142 @@ def test_duplicates_point_at_the_first_report_never_a_chain(
     mod.mark_duplicate(alice, second.id, first.id)
     mod.mark_duplicate(alice, third.id, second.id)
     assert third.duplicate_of == first.id and first.count == 3
+
+
+# --- trust tiers ------------------------------------------------------------------------------
+
+DATASET = "https://example.org/dataset.csv"
+COMMUNITY_NUMBER = "+864001112222"
+
+
+@pytest.fixture
+def community(mod: Moderation, session: Session, alice: UserRow, bob: UserRow) -> None:
+    """A community number beside ICBC's verified ones, and a platform only the data set knows,
+    both added through review."""
+    _approve(
+        mod,
+        session,
+        alice,
+        bob,
+        "add_channel",
+        platform="icbc",
+        channel=_channel(COMMUNITY_NUMBER, source=DATASET, trust="community"),
+    )
+    _approve(
+        mod,
+        session,
+        alice,
+        bob,
+        "add_platform",
+        platform={"slug": "newbank", "name": {"zh": "新银行"}, "trust": "community"},
+    )
+
+
+def _trust(session: Session, slug: str, value: str) -> str:
+    platform = RegistryStore(session).platform(slug)
+    assert platform is not None
+    return next(c.trust for c in platform.channels if c.value == value)
+
+
+def test_a_promotion_is_approved_by_a_second_moderator_and_audited(
+    mod: Moderation, session: Session, alice: UserRow, bob: UserRow, community: None
+) -> None:
+    assert _trust(session, "icbc", COMMUNITY_NUMBER) == "community"
+    promotion = {
+        "kind": "phone",
+        "value": COMMUNITY_NUMBER,
+        "trust": "verified",
+        "source": "https://example.org/checked",
+        "verified_on": "2026-12-01",
+    }
+    row = mod.propose(alice, "edit_channel", platform="icbc", channel=promotion, note="checked")
+    session.commit()
+    assert ("trust", "community", "verified") in mod.diff(row)
+    # Four eyes, as for any change.
+    with pytest.raises(Forbidden):
+        mod.approve(alice, row.id)
+    session.rollback()
+    assert _trust(session, "icbc", COMMUNITY_NUMBER) == "community"
+    mod.approve(bob, row.id)
+    session.commit()
+    assert _trust(session, "icbc", COMMUNITY_NUMBER) == "verified"
+    index = RegistryStore(session).build_index()
+    icbc = next(p for p in index.platforms if p.slug == "icbc")
+    assert next(c for c in icbc.channels if c.value == COMMUNITY_NUMBER).trust == "verified"
+    (line,) = mod.audit(action="registry.edit_channel")
+    assert line.actor == "bob"
+    assert line.before is not None and line.after is not None
+    assert (line.before["trust"], line.after["trust"]) == ("community", "verified")
+    assert line.after["source"] == "https://example.org/checked"
+
+
+@pytest.mark.parametrize("missing", ["source", "verified_on"])
+def test_a_promotion_needs_its_own_source_and_date(
+    mod: Moderation, alice: UserRow, community: None, missing: str
+) -> None:
+    promotion = {
+        "kind": "phone",
+        "value": COMMUNITY_NUMBER,
+        "trust": "verified",
+        "source": "https://example.org/checked",
+        "verified_on": "2026-12-01",
+    }
+    del promotion[missing]
+    # The data set's address and date are no moderator's check.
+    with pytest.raises(Invalid, match=missing):
+        mod.propose(alice, "edit_channel", platform="icbc", channel=promotion, note="checked")
+
+
+def test_an_edit_of_a_community_channel_keeps_it_community(
+    mod: Moderation, session: Session, alice: UserRow, bob: UserRow, community: None
+) -> None:
+    channel = {"kind": "phone", "value": COMMUNITY_NUMBER, "label": {"zh": "热线"}}
+    _approve(mod, session, alice, bob, "edit_channel", platform="icbc", channel=channel)
+    assert _trust(session, "icbc", COMMUNITY_NUMBER) == "community"
+
+
+def test_a_community_platform_lists_community_channels_only(
+    mod: Moderation, session: Session, alice: UserRow, bob: UserRow, community: None
+) -> None:
+    with pytest.raises(Invalid, match="community platform"):
+        mod.propose(alice, "add_channel", platform="newbank", channel=_channel(), note="seen")
+    # Marking a platform community while it lists a verified channel is refused, too.
+    with pytest.raises(Invalid, match="community platform"):
+        mod.propose(
+            alice, "edit_platform", platform={"slug": "icbc", "trust": "community"}, note="x"
+        )
+    row = mod.propose(
+        alice, "add_channel", platform="newbank", channel=_channel(trust="community"), note="seen"
+    )
+    assert ("trust", None, "community") in mod.diff(row)
+    # Promoting the platform first lets its numbers be promoted.
+    _approve(
+        mod, session, alice, bob, "edit_platform", platform={"slug": "newbank", "trust": "verified"}
+    )
+    platform = RegistryStore(session).platform("newbank")
+    assert platform is not None and platform.trust == "verified"
+    (line,) = mod.audit(action="registry.edit_platform")
+    assert line.before is not None and line.after is not None
+    assert (line.before["trust"], line.after["trust"]) == ("community", "verified")
+
+
+def test_a_platform_made_community_meanwhile_turns_a_verified_channel_into_a_conflict(
+    mod: Moderation, session: Session, alice: UserRow, bob: UserRow, community: None
+) -> None:
+    # Proposed while newbank was verified ...
+    _approve(
+        mod, session, alice, bob, "edit_platform", platform={"slug": "newbank", "trust": "verified"}
+    )
+    added = mod.propose(alice, "add_channel", platform="newbank", channel=_channel(), note="seen")
+    session.commit()
+    # ... approved after it became community again.
+    _approve(
+        mod,
+        session,
+        alice,
+        bob,
+        "edit_platform",
+        platform={"slug": "newbank", "trust": "community"},
+    )
+    with pytest.raises(Conflict, match="community platform"):
+        mod.approve(bob, added.id)

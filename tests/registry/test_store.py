@@ -61,6 +61,10 @@ def test_a_migrated_database_starts_empty(session: Session) -> None:
         "channels_by_status": {},
         "blocklist": 0,
         "reviewed": 0,
+        "by_trust": {
+            "verified": {"platforms": 0, "channels": 0, "channels_by_kind": {}},
+            "community": {"platforms": 0, "channels": 0, "channels_by_kind": {}},
+        },
     }
     assert store.build_index().platforms == ()
 
@@ -222,6 +226,76 @@ def test_stats(store: RegistryStore) -> None:
         "channels_by_status": {"active": 9, "retired": 1},
         "blocklist": 2,
         "reviewed": 0,
+        "by_trust": {
+            "verified": {
+                "platforms": 5,
+                "channels": 10,
+                "channels_by_kind": {"domain": 3, "email": 1, "phone": 6},
+            },
+            "community": {"platforms": 0, "channels": 0, "channels_by_kind": {}},
+        },
+    }
+
+
+# --- trust tiers ------------------------------------------------------------------------------
+
+DATASET = "https://example.org/dataset.csv"
+
+
+def _community_data() -> RegistryData:
+    """The small registry, plus a platform only a community data set knows and a community
+    number beside ICBC's verified ones."""
+    small = _small()
+    icbc = next(p for p in small.platforms if p.slug == "icbc")
+    extra = Channel("phone", "+864001112222", source=DATASET, verified_on="2026-10-01")
+    icbc = replace(icbc, channels=(*icbc.channels, replace(extra, trust="community")))
+    newbank = _platform("newbank", "+864003334444", trust="community")
+    newbank = replace(
+        newbank,
+        channels=tuple(replace(c, source=DATASET, trust="community") for c in newbank.channels),
+    )
+    others = tuple(p for p in small.platforms if p.slug != "icbc")
+    return RegistryData((icbc, *others, newbank), small.blocklist)
+
+
+def test_trust_survives_the_database(
+    store: RegistryStore, session: Session, sessions: sessionmaker[Session]
+) -> None:
+    data = _community_data()
+    store.import_data(data, replace=True)
+    session.commit()
+    assert _snapshot(sessions)[1] == _sorted(data)
+    # Into the index the checks read.
+    index = store.build_index()
+    newbank = next(p for p in index.platforms if p.slug == "newbank")
+    assert newbank.trust == "community" and newbank.channels[0].trust == "community"
+    icbc = next(p for p in index.platforms if p.slug == "icbc")
+    assert icbc.trust == "verified"
+    assert {c.value: c.trust for c in icbc.channels}["+864001112222"] == "community"
+    assert {c.value: c.trust for c in icbc.channels}["95588"] == "verified"
+
+
+def test_a_merge_import_changes_trust(store: RegistryStore, session: Session) -> None:
+    store.import_data(_community_data())
+    session.commit()
+    assert store.platform("newbank").trust == "community"  # type: ignore[union-attr]
+    # A later file promotes the platform and its number: a merge overwrites it whole.
+    promoted = _platform("newbank", "+864003334444")
+    store.import_data(RegistryData((promoted,), ()))
+    session.commit()
+    assert store.platform("newbank") == promoted
+
+
+def test_stats_per_trust_tier(store: RegistryStore, session: Session) -> None:
+    store.import_data(_community_data(), replace=True)
+    session.commit()
+    assert store.stats()["by_trust"] == {
+        "verified": {
+            "platforms": 5,
+            "channels": 10,
+            "channels_by_kind": {"domain": 3, "email": 1, "phone": 6},
+        },
+        "community": {"platforms": 1, "channels": 2, "channels_by_kind": {"phone": 2}},
     }
 
 

@@ -194,7 +194,7 @@ def registry_export(fmt: str, output: str | None) -> None:
 @registry.command(name="stats")
 @click.option("--json", "as_json", is_flag=True)
 def registry_stats(as_json: bool) -> None:
-    """Count platforms, channels and blocklist entries."""
+    """Count platforms, channels and blocklist entries, in all and per trust tier."""
     from registry.store import RegistryStore
     from verifier.web.extensions import app_session
 
@@ -204,11 +204,18 @@ def registry_stats(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
+    tiers = stats.pop("by_trust")
     for key, value in stats.items():
         shown = (
             ", ".join(f"{k} {n}" for k, n in value.items()) if isinstance(value, dict) else value
         )
         click.echo(f"{key}: {shown}")
+    # One line per trust tier: "trust community: platforms 1, channels 2, domain 1, phone 1".
+    for trust, tier in tiers.items():
+        kinds = "".join(f", {k} {n}" for k, n in tier["channels_by_kind"].items())
+        click.echo(
+            f"trust {trust}: platforms {tier['platforms']}, channels {tier['channels']}{kinds}"
+        )
 
 
 @registry.command(name="due")
