@@ -208,6 +208,43 @@ def test_edit_channel_changes_its_label(client: FlaskClient, tokens: dict[str, s
     assert [c["label"] for c in channels if c["value"] == "95588"] == ["Service"]
 
 
+def test_a_community_channel_is_promoted_through_four_eyes(
+    client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    community = {
+        **new_channel(),
+        "trust": "community",
+        "source": "https://github.com/metowolf/vCards/blob/b1a346c/data/bank/icbc.yaml",
+    }
+    ok(
+        approve(
+            client,
+            tokens["bob"],
+            propose(
+                client, tokens["alice"], action="add_channel", platform="icbc", channel=community
+            ),
+        )
+    )
+    assert verdict(client, NEW_NUMBER) == "unverified"  # listed, but only by the community
+    # Promotion: the moderator's own source and date, and a second moderator's approval.
+    promotion = {
+        "kind": "phone",
+        "value": NEW_NUMBER,
+        "trust": "verified",
+        "source": SOURCE,
+        "verified_on": "2026-12-01",
+    }
+    proposal_id = propose(
+        client, tokens["alice"], action="edit_channel", platform="icbc", channel=promotion
+    )
+    shown = ok(call(client, "GET", f"/proposals/{proposal_id}", tokens["bob"]))
+    assert {"field": "trust", "before": "community", "after": "verified"} in shown["diff"]
+    assert verdict(client, NEW_NUMBER) == "unverified"  # nothing changes before approval
+    ok(approve(client, tokens["bob"], proposal_id))
+    answer = ok(client.get("/api/v1/check", query_string={"q": NEW_NUMBER}))
+    assert (answer["verdict"], answer["trust"]) == ("official", "verified")
+
+
 def test_retire_channel_makes_the_number_retired(
     client: FlaskClient, tokens: dict[str, str]
 ) -> None:
