@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "BlockEntryRow",
     "ChannelRow",
+    "CheckCountRow",
     "PlatformRow",
     "ProposalRow",
     "RegistryMeta",
@@ -300,3 +302,23 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --- usage -----------------------------------------------------------------------------------
+
+
+class CheckCountRow(Base):
+    """How often people checked one community entry, so review effort goes where people ask.
+
+    Deliberately nothing about who checked or when within the day: no address, no time, no
+    input, only the registry value matched and the day of the latest check.
+    """
+
+    __tablename__ = "check_count"
+
+    #: The channel's kind and normalised value, as in ``ChannelRow`` (no foreign key: a count
+    #: outlives its channel being edited or removed, and is shown only while it exists).
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(512), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_checked: Mapped[dt.date] = mapped_column(Date)

@@ -25,6 +25,7 @@ TABLES = {
     "audit_log",
     "block_entry",
     "channel",
+    "check_count",
     "platform",
     "registry_meta",
     "registry_tombstone",

@@ -17,6 +17,7 @@ from verifier.web.extensions import (
     RETRY_AFTER_SECONDS,
     IndexHolder,
     RegistryUnavailable,
+    count_checks,
     current_index,
     store,
 )
@@ -65,7 +66,10 @@ def _options(kind: str | None, region: str | None, claimed: str | None) -> dict[
 
 
 def _check(value: str, options: dict[str, Any]) -> Verdict:
-    return check(value, current_index(), lang=current_language(), **options)
+    index = current_index()
+    verdict = check(value, index, lang=current_language(), **options)
+    count_checks(index, [verdict])
+    return verdict
 
 
 def _json_body() -> dict[str, Any]:
@@ -197,7 +201,7 @@ def check_batch():  # type: ignore[no-untyped-def]
     # One index and one language for the whole batch: every verdict of it comes from the same
     # registry version, and neither is looked up a thousand times.
     index, lang = current_index(), current_language()
-    results = []
+    verdicts = []
     for position, item in enumerate(items):
         if isinstance(item, str):
             item = {"input": item}
@@ -215,8 +219,10 @@ def check_batch():  # type: ignore[no-untyped-def]
                 error.status, error.code, f"items[{position}]: {error.message}"
             ) from None
         assert value is not None  # noqa: S101 -- required above
-        results.append(check(value, index, lang=lang, **options).to_dict())
-    return jsonify({"results": results})
+        verdicts.append(check(value, index, lang=lang, **options))
+    # Counted once the whole batch is accepted: a refused batch answered nothing.
+    count_checks(index, verdicts)
+    return jsonify({"results": [verdict.to_dict() for verdict in verdicts]})
 
 
 @bp.post("/scan")
@@ -240,7 +246,9 @@ def scan_post():  # type: ignore[no-untyped-def]
     text = _text_field(body, "text", required=True, limit=MAX_SCAN_LENGTH)
     assert text is not None  # noqa: S101 -- required above
     region = _options(None, _text_field(body, "region"), None)["region"]
-    result = scan(text, current_index(), region=region, lang=current_language())
+    index = current_index()
+    result = scan(text, index, region=region, lang=current_language())
+    count_checks(index, [finding.verdict for finding in result.findings])
     return jsonify(result.to_dict())
 
 

@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "VERIFIER_API_KEYS": "",
     #: How often a worker reads the registry version to decide whether to rebuild its index.
     "VERIFIER_INDEX_REFRESH_SECONDS": 1.0,
+    #: How often a worker adds its counts of checked community entries to the database (the
+    #: moderators' list of them); 0 writes after every request that counted one.
+    "VERIFIER_CHECK_COUNT_FLUSH_SECONDS": 60.0,
     #: Upgrade the schema and load the bundled registry into an empty database on start.
     "VERIFIER_SETUP_ON_START": True,
     #: Channels last verified longer ago than this many days are listed as due for re-checking.
@@ -185,6 +188,15 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         )
     config["VERIFIER_DATABASE_REPLICA_URL"] = _replica_url(config["VERIFIER_DATABASE_REPLICA_URL"])
     config["VERIFIER_INDEX_REFRESH_SECONDS"] = float(config["VERIFIER_INDEX_REFRESH_SECONDS"])
+    try:
+        flush = float(config["VERIFIER_CHECK_COUNT_FLUSH_SECONDS"])
+    except ValueError:
+        flush = -1.0
+    if not flush >= 0:  # also refuses NaN
+        raise ConfigError(
+            "VERIFIER_CHECK_COUNT_FLUSH_SECONDS must be a number of seconds, 0 or more"
+        )
+    config["VERIFIER_CHECK_COUNT_FLUSH_SECONDS"] = flush
     try:
         config["VERIFIER_TRUSTED_PROXIES"] = int(config["VERIFIER_TRUSTED_PROXIES"] or 0)
     except ValueError:

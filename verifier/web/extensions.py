@@ -11,11 +11,11 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, Request, current_app, g
+from flask import Flask, Request, Response, current_app, g
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, event
@@ -23,17 +23,20 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.check_counts import CheckCounter
 from registry.db import ensure_ready, make_engine, make_sessionmaker
 from registry.moderation import Moderation
 from registry.store import RegistryStore
 from verifier.core.index import RegistryIndex
 from verifier.core.lookalike import lookalike_index
+from verifier.core.verdict import Verdict
 
 __all__ = [
     "RETRY_AFTER_SECONDS",
     "IndexHolder",
     "RegistryUnavailable",
     "Staleness",
+    "count_checks",
     "csrf",
     "current_index",
     "database_unreachable",
@@ -228,6 +231,10 @@ def init_app(app: Flask) -> None:
         index_sessions, app.config["VERIFIER_INDEX_REFRESH_SECONDS"], database
     )
     app.teardown_appcontext(_close_session)
+    app.extensions["verifier.check_counts"] = CheckCounter(
+        app.config["VERIFIER_CHECK_COUNT_FLUSH_SECONDS"]
+    )
+    app.after_request(_flush_check_counts_later)
     csrf.init_app(app)
 
 
@@ -247,6 +254,26 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def count_checks(index: RegistryIndex, verdicts: Iterable[Verdict]) -> None:
+    """Count the verdicts, reached on ``index``, that stood on community entries (see
+    registry.check_counts: nothing about the client, only the registry values)."""
+    counter: CheckCounter = current_app.extensions["verifier.check_counts"]
+    counter.record(index, verdicts)
+
+
+def _flush_check_counts_later(response: Response) -> Response:
+    """Write the worker's check counts once the response is sent, when due.
+
+    After the response, not before it: the client never waits for the write, nor for a
+    database that cannot be reached (the counts then wait in memory for the next try).
+    """
+    counter: CheckCounter = current_app.extensions["verifier.check_counts"]
+    if counter.due():
+        sessions: sessionmaker[Session] = current_app.extensions["verifier.sessions"]
+        response.call_on_close(lambda: counter.flush(sessions))
+    return response
 
 
 def db_session() -> Session:

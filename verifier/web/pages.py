@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from verifier.core.check import check, detect_kind
 from verifier.core.normalize import fold, is_unicode_text
 from verifier.core.scan import MAX_SCAN_LENGTH, scan
-from verifier.web.extensions import current_index, store
+from verifier.web.extensions import count_checks, current_index, store
 from verifier.web.highlight import segments
 from verifier.web.i18n import current_language
 
@@ -46,6 +46,7 @@ def check_page():  # type: ignore[no-untyped-def]
         claimed=claimed,
         lang=current_language(),
     )
+    count_checks(index, [verdict])
     shown = verdict.impersonates or verdict.platform
     return render_template(
         "pages/check.html",
@@ -79,12 +80,14 @@ def scan_page():  # type: ignore[no-untyped-def]
     if single is not None:
         # One number or link: its verdict page, at an address people can share.
         return redirect(url_for("pages.check_page", q=single), 303)
+    index = current_index()
     result = scan(
         text,
-        current_index(),
+        index,
         region=current_app.config["VERIFIER_DEFAULT_REGION"],
         lang=current_language(),
     )
+    count_checks(index, [finding.verdict for finding in result.findings])
     return render_template(
         "pages/scan.html",
         text=text,

@@ -12,7 +12,7 @@ messages, shown here as they are, are English.
 
 from __future__ import annotations
 
-from verifier.web.mod import curation, review  # noqa: F401 -- their views register on bp
+from verifier.web.mod import community, curation, review  # noqa: F401 -- their views register on bp
 from verifier.web.mod.common import bp
 
 __all__ = ["bp"]
