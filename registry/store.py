@@ -333,6 +333,84 @@ class RegistryStore:
             "reviewed": len(data.reviewed),
         }
 
+    def replace_community_tier(self, data: RegistryData) -> dict[str, int]:
+        """Make the registry's community tier exactly ``data``; the caller commits.
+
+        ``data`` lists community platforms whole, and verified platforms by slug with their
+        community channels only. Every community channel and community platform ``data`` no
+        longer has is deleted; verified platforms' fields and verified channels are never
+        touched (a community channel repeating a verified one of its platform is left out). The
+        version is raised once; only platforms whose channels changed are stamped as changed.
+        Raises ``ValueError`` when ``data`` names a verified platform that does not exist, or a
+        community platform whose slug a verified one holds, before anything is written.
+        """
+        rows = {
+            row.slug: row
+            for row in self.session.scalars(
+                select(PlatformRow).options(selectinload(PlatformRow.channels))
+            )
+        }
+        for platform in data.platforms:
+            row = rows.get(platform.slug)
+            if platform.trust == "verified" and (row is None or row.trust != "verified"):
+                raise ValueError(f"{platform.slug}: no verified platform of that slug")
+            if platform.trust == "community" and row is not None and row.trust == "verified":
+                raise ValueError(f"{platform.slug}: a verified platform holds that slug")
+        stamp = self.change_stamp()
+        counts = dict.fromkeys(
+            ("platforms_added", "platforms_changed", "platforms_removed", "channels"), 0
+        )
+        wanted = {p.slug: p for p in data.platforms}
+        for slug, row in rows.items():
+            if row.trust == "community" and slug not in wanted:
+                self.session.delete(row)
+                self.record_removal("platform", slug)
+                counts["platforms_removed"] += 1
+        self.session.flush()
+        for slug, row in sorted(rows.items()):
+            if row.trust != "verified":
+                continue
+            community = [c for c in wanted[slug].channels] if slug in wanted else []
+            if self._replace_community_channels(row, community):
+                row.revision = (row.revision or 0) + 1
+                row.changed_in = stamp
+                counts["platforms_changed"] += 1
+        for platform in data.platforms:
+            if platform.trust != "community":
+                continue
+            row = rows.get(platform.slug)
+            if row is not None and row.trust == "community" and _platform(row) == platform:
+                continue
+            if row is None or row.trust != "community":
+                row = PlatformRow(slug=platform.slug)
+                self.session.add(row)
+                counts["platforms_added"] += 1
+            else:
+                counts["platforms_changed"] += 1
+            self._fill_platform(row, platform)
+            row.changed_in = stamp
+        self.session.flush()
+        counts["channels"] = sum(len(p.channels) for p in data.platforms)
+        self.bump_version()
+        return counts
+
+    def _replace_community_channels(self, row: PlatformRow, channels: list[Channel]) -> bool:
+        """Make a verified platform's community channels ``channels`` (after its verified
+        ones, which stay as they are); True when anything changed."""
+        verified = [c for c in row.channels if c.trust == "verified"]
+        taken = {(c.kind, c.value) for c in verified}
+        channels = [c for c in channels if (c.kind, c.value) not in taken]
+        old = [channel_record(c) for c in row.channels if c.trust != "verified"]
+        if old == channels:
+            return False
+        for channel_row in [c for c in row.channels if c.trust != "verified"]:
+            row.channels.remove(channel_row)
+        self.session.flush()
+        start = max((c.position for c in verified), default=-1) + 1
+        for position, channel in enumerate(channels, start):
+            row.channels.append(_channel_row(channel, position))
+        return True
+
     def _stamped(
         self,
     ) -> tuple[
@@ -418,20 +496,22 @@ class RegistryStore:
             row.channels.clear()
             self.session.flush()
         for position, channel in enumerate(platform.channels):
-            row.channels.append(
-                ChannelRow(
-                    position=position,
-                    kind=channel.kind,
-                    value=channel.value,
-                    label_zh=channel.label_zh,
-                    label_en=channel.label_en,
-                    status=channel.status,
-                    scope=channel.scope,
-                    source=channel.source,
-                    verified_on=dt.date.fromisoformat(channel.verified_on),
-                    trust=channel.trust,
-                )
-            )
+            row.channels.append(_channel_row(channel, position))
+
+
+def _channel_row(channel: Channel, position: int) -> ChannelRow:
+    return ChannelRow(
+        position=position,
+        kind=channel.kind,
+        value=channel.value,
+        label_zh=channel.label_zh,
+        label_en=channel.label_en,
+        status=channel.status,
+        scope=channel.scope,
+        source=channel.source,
+        verified_on=dt.date.fromisoformat(channel.verified_on),
+        trust=channel.trust,
+    )
 
 
 def _stamp_for(old: Mapping[K, tuple[R, int]], key: K, record: R, stamp: int) -> int:

@@ -166,6 +166,102 @@ def _what_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     return ", ".join(parts) or "channel order"
 
 
+@registry.command(name="import-community")
+@click.option(
+    "--vcards",
+    "vcards_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The metowolf/vCards data/ folder (<category>/<name>.yaml).",
+)
+@click.option(
+    "--domains",
+    "domains_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="The v2fly/domain-list-community data/ folder (optional).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the report; change nothing.")
+@click.option(
+    "--report",
+    "report_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the whole report (JSON) to FILE.",
+)
+@click.option(
+    "--as", "user_name", default=None, metavar="USER", help="Write as USER (an admin), audited."
+)
+def registry_import_community(
+    vcards_dir: str,
+    domains_dir: str | None,
+    dry_run: bool,
+    report_path: str | None,
+    user_name: str | None,
+) -> None:
+    """Rebuild the community tier (trust: community) from community data sets.
+
+    Verified platforms and channels are never changed: community channels are added beside
+    them, organisations no platform matches become community platforms, and values that
+    contradict a verified entry or each other are left out and reported. Written at once, like
+    a direct import (by the operator, or by an admin with --as), and audited.
+    """
+    from registry.community.build import build_community_tier
+    from registry.community.vcards import VCardsError, load_vcards
+    from registry.moderation import OPERATOR
+
+    try:
+        vcards = load_vcards(vcards_dir)
+    except VCardsError as exc:
+        _fail(str(exc))
+    lists, lists_date = None, ""
+    if domains_dir is not None:
+        from registry.community import domain_lists
+
+        if not Path(domains_dir).is_dir():
+            _fail(f"{domains_dir}: no such folder")
+        try:
+            lists = domain_lists.load_domain_lists(Path(domains_dir))
+        except (OSError, UnicodeError) as exc:
+            _fail(f"{domains_dir}: cannot read: {exc}")
+        lists_date = domain_lists.DATASET_DATE
+    with _moderation(commit=not dry_run) as mod:
+        # Like `registry import --user NAME --direct`: the tier is written unreviewed, so only
+        # an admin (or the operator on the server) may write it.
+        user = _import_user(mod, user_name, direct=True) if user_name is not None else None
+        try:
+            tier = build_community_tier(mod.store.data(), vcards, lists, lists_date=lists_date)
+            counts = None if dry_run else mod.store.replace_community_tier(tier.data)
+        except ValueError as exc:  # RegistryFileError too: a value the registry refuses
+            _fail(f"the community tier cannot be written: {exc}")
+        report = tier.report
+        if counts is None:
+            lines = [report.text(), "dry run: nothing changed"]
+        else:
+            actor = user.name if user else OPERATOR
+            mod.log(
+                actor,
+                "registry.import_community",
+                "registry",
+                None,
+                {**counts, **report.counts(), "vcards": vcards_dir, "domains": domains_dir},
+            )
+            lines = [
+                report.text(),
+                "community tier: "
+                + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items())
+                + f"; registry version {mod.store.version()}",
+            ]
+        if report_path is not None:
+            try:
+                Path(report_path).write_text(report.to_json(), encoding="utf-8")
+            except OSError as exc:
+                # Raised inside the block: the transaction is rolled back, nothing changed.
+                _fail(f"cannot write {report_path}: {exc.strerror or exc}")
+    for line in lines:
+        click.echo(line)
+
+
 @registry.command(name="export")
 @click.option(
     "--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True

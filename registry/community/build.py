@@ -1,0 +1,426 @@
+"""Build the registry's community tier from the vCards phone book (and, optionally, domain lists).
+
+Gather, decide, apply: the command reads the registry and the data sets, this module decides,
+and the store writes (``RegistryStore.replace_community_tier``). Only the registry's *verified*
+entries are the basis: the community tier of an earlier run is rebuilt from scratch, except that
+its slugs are kept so a platform keeps its address across runs.
+
+Precision over recall, since a wrong entry names a scammer's number as a company's:
+
+- An org is **matched** to a verified platform when its site's domain, or its name (NFKC, case
+  folded) against the platform's names and aliases, points to exactly one platform and the other
+  signal does not point elsewhere. Two platforms, or name and domain disagreeing, make it
+  **uncertain**: reported, neither merged nor created.
+- A value that a verified channel gives to *another* platform, or that two organisations claim,
+  is a **conflict**: kept out of the tier (so never answered) and reported with both sides.
+- Domain lists only extend platforms the tier already knows; a list matching no platform never
+  becomes one (1,500 mostly foreign brands would feed the lookalike detector).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from registry.community.vcards import DATASET_DATE, VCardOrg, VCards
+from registry.files import (
+    RegistryData,
+    RegistryFileError,
+    channel_dict,
+    normalize_value,
+    parse_registry,
+)
+from verifier.core.index import Channel, Platform
+
+if TYPE_CHECKING:
+    from registry.community.domain_lists import DomainList
+
+__all__ = ["CATEGORIES", "CommunityReport", "CommunityTier", "build_community_tier"]
+
+#: vCards category folders in the registry's category words (registry/data/registry.yaml).
+CATEGORIES = {
+    "金融银行": "bank",
+    "证券保险": "insurance",
+    "通讯服务": "telecom",
+    "电商购物": "ecommerce",
+    "快递物流": "logistics",
+    "政府机构": "government",
+    "本地生活": "local-services",
+    "外卖订餐": "local-services",
+    "租车代驾": "ride-hailing",
+    "出行购票": "travel",
+    "民用航空": "airline",
+    "酒店住宿": "hotel",
+    "互联网": "technology",
+    "云服务": "technology",
+    "应用软件": "technology",
+    "影音娱乐": "video",
+    "汽车行业": "automotive",
+    "房产中介": "real-estate",
+    "其它": "other",
+}
+SLUG_OK = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+KIND_ORDER = {"phone": 0, "email": 1, "domain": 2}
+SITE_LABEL = {"zh": "官方网站", "en": "Official website"}
+
+
+@dataclass
+class CommunityReport:
+    """What a build decided, for people to review (``as_dict`` for JSON, ``text`` for a tty)."""
+
+    orgs: int = 0
+    #: ``{"org", "file", "platform", "by"}``: ``by`` is ``domain``, ``name`` or ``both``.
+    matched: list[dict[str, Any]] = field(default_factory=list)
+    #: ``{"org", "file", "by_domain", "by_name"}``: slugs each signal points to.
+    uncertain: list[dict[str, Any]] = field(default_factory=list)
+    #: ``{"org", "file", "platform"}``: new community platforms.
+    created: list[dict[str, Any]] = field(default_factory=list)
+    #: ``{"org", "file"}``: orgs that would be new platforms but kept no value (not created).
+    empty: list[dict[str, Any]] = field(default_factory=list)
+    #: Values a matched platform already lists as verified channels.
+    duplicates: int = 0
+    #: ``{"kind", "value", "claims": [{"org", "source", "platform"}], "verified": slug | None}``.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: ``{"file", "org", "kind", "value", "reason"}``.
+    invalid: list[dict[str, Any]] = field(default_factory=list)
+    #: Domain lists: ``{"list", "platform"}`` applied, and counts of those skipped.
+    lists_applied: list[dict[str, Any]] = field(default_factory=list)
+    lists_skipped: int = 0
+    #: ``{"list", "platforms"}``: lists naming domains of several platforms (not applied).
+    lists_uncertain: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "orgs": self.orgs,
+            "matched": len(self.matched),
+            "uncertain": len(self.uncertain),
+            "created": len(self.created),
+            "empty": len(self.empty),
+            "duplicates": self.duplicates,
+            "conflicts": len(self.conflicts),
+            "invalid": len(self.invalid),
+            "lists_applied": len(self.lists_applied),
+            "lists_skipped": self.lists_skipped,
+            "lists_uncertain": len(self.lists_uncertain),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": self.counts(), **asdict(self)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def text(self, limit: int = 10) -> str:
+        """Counts, then the first conflicts and uncertain matches (the ones to review)."""
+        lines = [", ".join(f"{k} {v}" for k, v in self.counts().items())]
+        for c in self.conflicts[:limit]:
+            sides = "; ".join(f"{s['org']} ({s['platform']})" for s in c["claims"])
+            verified = f"verified for {c['verified']}; " if c["verified"] else ""
+            lines.append(f"conflict {c['kind']} {c['value']}: {verified}claimed by {sides}")
+        for u in self.uncertain[:limit]:
+            lines.append(
+                f"uncertain {u['org']} ({u['file']}): domain → {', '.join(u['by_domain']) or '-'}, "
+                f"name → {', '.join(u['by_name']) or '-'}"
+            )
+        hidden = max(0, len(self.conflicts) - limit) + max(0, len(self.uncertain) - limit)
+        if hidden:
+            lines.append(f"… and {hidden} more (see --report)")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class CommunityTier:
+    """The tier as a registry-file mapping (``registry``), its parsed form, and the report."""
+
+    registry: dict[str, Any]
+    data: RegistryData
+    report: CommunityReport
+
+
+def name_key(name: str) -> str:
+    """A name as compared: NFKC, case folded, white space removed (``ＩＣＢＣ`` = ``icbc``)."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def build_community_tier(
+    current: RegistryData,
+    vcards: VCards,
+    domain_lists: Mapping[str, DomainList] | None = None,
+    *,
+    lists_date: str = "",
+) -> CommunityTier:
+    """Decide the community tier for ``current`` (see the module docstring for the rules)."""
+    verified = [p for p in current.platforms if p.trust == "verified"]
+    report = CommunityReport(orgs=len(vcards.orgs))
+    report.invalid = [asdict(i) for i in vcards.invalid]
+    # value → slug of the verified platform listing it (a value is listed by one platform).
+    owner: dict[tuple[str, str], str] = {}
+    for p in verified:
+        for c in p.channels:
+            if c.trust == "verified":
+                owner.setdefault((c.kind, c.value), p.slug)
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for p in verified:
+        for name in (p.name_zh, p.name_en, *p.aliases):
+            if name:
+                by_name[name_key(name)].add(p.slug)
+
+    # Decide each org's target: a verified platform's slug, a new slug, or None (uncertain).
+    targets: dict[str, str] = {}
+    taken = {p.slug for p in current.platforms if p.trust == "verified"}
+    # Slugs earlier runs gave community platforms, by name: kept, so addresses stay stable.
+    earlier = {
+        name_key(p.name_zh or p.name_en): p.slug for p in current.platforms if p.slug not in taken
+    }
+    new_orgs: dict[str, VCardOrg] = {}
+    for org in vcards.orgs:
+        domain_hits = _domain_matches(org, verified)
+        name_hits = sorted(by_name.get(name_key(org.organization), ()))
+        hits = set(domain_hits) | set(name_hits)
+        if len(hits) == 1:
+            slug = hits.pop()
+            by = "both" if domain_hits and name_hits else "domain" if domain_hits else "name"
+            report.matched.append(
+                {"org": org.organization, "file": org.file, "platform": slug, "by": by}
+            )
+            targets[org.file] = slug
+        elif hits:
+            report.uncertain.append(
+                {
+                    "org": org.organization,
+                    "file": org.file,
+                    "by_domain": domain_hits,
+                    "by_name": name_hits,
+                }
+            )
+        else:
+            slug = _new_slug(org, taken, earlier)
+            taken.add(slug)
+            targets[org.file] = slug
+            new_orgs[org.file] = org
+            report.created.append({"org": org.organization, "file": org.file, "platform": slug})
+
+    # Every value each target would get, with who claimed it.
+    claims: dict[tuple[str, str], dict[str, list[tuple[str, Channel]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for org in vcards.orgs:
+        target = targets.get(org.file)
+        if target is None:
+            continue
+        for channel in (*org.channels, *_site_channel(org)):
+            claims[(channel.kind, channel.value)][target].append((org.organization, channel))
+    if domain_lists:
+        _claim_list_domains(domain_lists, lists_date, targets, current, claims, owner, report)
+
+    channels: dict[str, list[Channel]] = defaultdict(list)
+    countries = {p.slug: p.country for p in verified}
+    for (kind, value), by_target in sorted(claims.items()):
+        holder = owner.get((kind, value))
+        if holder is not None and set(by_target) == {holder}:
+            report.duplicates += 1
+            continue
+        if holder is not None or len(by_target) > 1:
+            report.conflicts.append(
+                {
+                    "kind": kind,
+                    "value": value,
+                    "verified": holder,
+                    "claims": [
+                        {"org": who, "source": c.source, "platform": slug}
+                        for slug, items in sorted(by_target.items())
+                        for who, c in items
+                    ],
+                }
+            )
+            continue
+        ((slug, items),) = by_target.items()
+        if kind == "phone" and not value.startswith("+") and countries.get(slug, "CN") != "CN":
+            # A short number is national: the registry reads it in the platform's country,
+            # where the mainland's short number means nothing (or something else).
+            report.invalid.append(
+                {
+                    "file": items[0][1].source,
+                    "org": items[0][0],
+                    "kind": kind,
+                    "value": value,
+                    "reason": "short_number_of_a_platform_outside_cn",
+                }
+            )
+            continue
+        channels[slug].append(items[0][1])
+
+    # A stable order, whatever the claims' order: numbers, then addresses, then sites.
+    for listed in channels.values():
+        listed.sort(key=lambda c: (KIND_ORDER.get(c.kind, 9), c.value))
+    platforms: list[dict[str, Any]] = []
+    for p in sorted(verified, key=lambda p: p.slug):
+        if channels.get(p.slug):
+            platforms.append(_platform_dict(p, channels[p.slug]))
+    for org in new_orgs.values():
+        slug = targets[org.file]
+        if not channels.get(slug):
+            # Every value conflicted (or there was none): a platform with nothing to check
+            # would only add a name for the scanner and the lookalike detector to match.
+            report.empty.append({"org": org.organization, "file": org.file})
+            continue
+        platforms.append(_new_platform_dict(org, slug, channels[slug]))
+    empty = {e["file"] for e in report.empty}
+    report.created = [c for c in report.created if c["file"] not in empty]
+    platforms.sort(key=lambda p: p["slug"])
+    registry = {"platforms": platforms}
+    # Verified platforms' own channels are not part of the tier; parsing checks the rest.
+    return CommunityTier(registry, parse_registry(registry), report)
+
+
+def _domain_matches(org: VCardOrg, platforms: Iterable[Platform]) -> list[str]:
+    """Slugs of the platforms whose verified domain channel covers the org's site most closely
+    (``pay.weixin.qq.com`` exact beats ``qq.com``), or whose domain is its registrable domain."""
+    if not org.host:
+        return []
+    best: dict[str, int] = {}
+    for p in platforms:
+        for c in p.channels:
+            if c.kind != "domain" or c.trust != "verified":
+                continue
+            covers = org.host == c.value or (
+                c.scope == "subdomains" and org.host.endswith("." + c.value)
+            )
+            if covers or org.registrable == c.value:
+                best[p.slug] = max(best.get(p.slug, 0), len(c.value))
+    if not best:
+        return []
+    top = max(best.values())
+    return sorted(slug for slug, length in best.items() if length == top)
+
+
+def _site_channel(org: VCardOrg) -> tuple[Channel, ...]:
+    if not org.registrable:
+        return ()
+    return (
+        Channel(
+            kind="domain",
+            value=org.registrable,
+            label_zh=SITE_LABEL["zh"],
+            label_en=SITE_LABEL["en"],
+            scope="subdomains",
+            source=org.source,
+            verified_on=DATASET_DATE,
+            trust="community",
+        ),
+    )
+
+
+def _new_slug(org: VCardOrg, taken: set[str], earlier: Mapping[str, str]) -> str:
+    """The registry's style (``[a-z0-9-]+``): the slug an earlier run gave this org, else its
+    site's domain label, else its ASCII name, else ``org-`` and a hash of its name; a taken one
+    gets the hash appended, so the same data always gives the same slugs."""
+    digest = hashlib.sha256(org.organization.encode("utf-8")).hexdigest()[:8]
+    previous = earlier.get(name_key(org.organization))
+    candidates = [previous] if previous else []
+    ascii_name = re.sub(r"[^a-z0-9]+", "-", org.organization.lower()).strip("-")
+    # A site on a public suffix such as gov.cn has a registrable domain like "www.gov.cn", whose
+    # label says nothing about the org.
+    label = org.label.replace(".", "-") if org.label.split(".")[0] != "www" else ""
+    for base in (label, ascii_name if org.organization.isascii() else ""):
+        if base and SLUG_OK.match(base[:50].strip("-")):
+            candidates += [base[:50].strip("-"), f"{base[:50].strip('-')}-{digest[:6]}"]
+    candidates += [f"org-{digest}", f"org-{hashlib.sha256(org.file.encode()).hexdigest()[:12]}"]
+    for slug in candidates:
+        if slug not in taken:
+            return slug
+    raise RegistryFileError(f"{org.file}: no free slug")  # two files with one name and path
+
+
+def _platform_dict(p: Platform, channels: list[Channel]) -> dict[str, Any]:
+    """A verified platform as the tier lists it: its identity and its community channels only."""
+    return {
+        "slug": p.slug,
+        "name": {"zh": p.name_zh, "en": p.name_en},
+        "aliases": list(p.aliases),
+        "category": p.category,
+        "country": p.country,
+        "phone_support": p.phone_support,
+        "channels": [channel_dict(c) for c in channels],
+    }
+
+
+def _new_platform_dict(org: VCardOrg, slug: str, channels: list[Channel]) -> dict[str, Any]:
+    ascii_name = org.organization.isascii()
+    return {
+        "slug": slug,
+        "name": {
+            "zh": "" if ascii_name else org.organization,
+            "en": org.organization if ascii_name else "",
+        },
+        "aliases": [],
+        "category": CATEGORIES.get(org.category, "other"),
+        "country": "CN",
+        "phone_support": "listed" if any(c.kind == "phone" for c in channels) else "unknown",
+        "trust": "community",
+        "channels": [channel_dict(c) for c in channels],
+    }
+
+
+def _claim_list_domains(
+    lists: Mapping[str, DomainList],
+    lists_date: str,
+    targets: Mapping[str, str],
+    current: RegistryData,
+    claims: dict[tuple[str, str], dict[str, list[tuple[str, Channel]]]],
+    owner: Mapping[tuple[str, str], str],
+    report: CommunityReport,
+) -> None:
+    """A non-excluded list holding a domain of exactly one target platform lends that platform
+    its other plain domains (community, sourced to the list)."""
+    from registry.community.domain_lists import is_excluded_list
+
+    # Domains each target platform has: its verified ones and those claimed for it here.
+    domains: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    target_slugs = set(targets.values())
+    for (kind, value), slug in owner.items():
+        if kind == "domain" and slug in target_slugs:
+            domains[value] = slug
+    for (kind, value), by_target in claims.items():
+        if kind != "domain":
+            continue
+        for slug in by_target:
+            if domains.setdefault(value, slug) != slug:
+                ambiguous.add(value)
+    for name in sorted(lists):
+        domain_list = lists[name]
+        if is_excluded_list(name):
+            report.lists_skipped += 1
+            continue
+        hits = {domains[d] for d in domain_list.domains if d in domains and d not in ambiguous}
+        if not hits:
+            report.lists_skipped += 1
+            continue
+        if len(hits) > 1:
+            report.lists_uncertain.append({"list": name, "platforms": sorted(hits)})
+            continue
+        slug = hits.pop()
+        report.lists_applied.append({"list": name, "platform": slug})
+        for raw in domain_list.domains:
+            try:
+                value = normalize_value("domain", raw, f"{name}: {raw}")
+            except RegistryFileError:
+                continue
+            channel = Channel(
+                kind="domain",
+                value=value,
+                scope="subdomains",
+                source=domain_list.source,
+                verified_on=lists_date,
+                trust="community",
+            )
+            by_target = claims[("domain", value)]
+            if slug not in by_target:
+                by_target[slug].append((f"domain list {name}", channel))
