@@ -16,7 +16,8 @@ PAGE_SIZE = 100
 def community():  # type: ignore[no-untyped-def]
     """Active community entries by how often people checked them."""
     page = request.args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+    # Length first: int() of thousands of digits raises (Python's digit limit), a 500.
+    if not (len(page) <= 6 and page.isascii() and page.isdigit()) or not 1 <= int(page) <= 100_000:
         abort(400)
     number = int(page)
     # One more than a page: whether there is a next one, without counting them all.
