@@ -2,8 +2,8 @@
 
 A database is filled the way the application fills it (registry with a replace that leaves
 tombstones, users, a token, an approved proposal, reports, a setting, the audit log), backed up,
-restored into a new database, and compared table by table, row by row. Always SQLite files here,
-through the real commands.
+restored into a new database, and compared table by table, row by row, through the real commands.
+The databases are SQLite files, or PostgreSQL ones in the PostgreSQL pass (databases.py).
 """
 
 from __future__ import annotations
@@ -11,44 +11,57 @@ from __future__ import annotations
 import copy
 import gzip
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from databases import TestDatabases
 from small_registry import SMALL_REGISTRY
 from sqlalchemy import Engine, select
 
 from registry.backup import FORMAT
-from registry.db import make_engine, make_sessionmaker, upgrade
+from registry.db import make_engine, make_sessionmaker
 from registry.files import dump_registry, parse_registry
 from registry.models import Base
 from registry.moderation import Moderation
 from registry.store import RegistryStore
 from verifier.cli import main
 
-pytestmark = pytest.mark.sqlite_only(
-    reason="its databases are SQLite files; to port to databases.new()"
-)
-
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty database migrated to head once; tests copy it (migrating is slow)."""
-    path = tmp_path_factory.mktemp("backup") / "empty.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return path
+class Databases:
+    """This test's databases, each new or a copy of the migrated one; dropped after the test."""
+
+    def __init__(self, databases: TestDatabases, migrated: str, folder: Path) -> None:
+        self._databases, self._migrated, self._folder = databases, migrated, folder
+        self._made: list[str] = []
+
+    def new(self, name: str) -> str:
+        """An empty database, not even migrated (on SQLite, a file not made yet)."""
+        url = self._databases.new(self._folder / name)
+        self._made.append(url)
+        return url
+
+    def fresh(self, name: str) -> str:
+        """An empty database migrated to head (a copy: migrating is slow)."""
+        url = self.new(name)
+        self._databases.copy(self._migrated, url)
+        return url
+
+    def drop(self) -> None:
+        for url in self._made:
+            self._databases.drop(url)
 
 
-def fresh(migrated: Path, path: Path) -> str:
-    shutil.copyfile(migrated, path)
-    return f"sqlite:///{path}"
+@pytest.fixture
+def made(databases: TestDatabases, migrated: str, tmp_path: Path) -> Iterator[Databases]:
+    # ``migrated``: the registry tests' database migrated once per module (conftest.py).
+    made = Databases(databases, migrated, tmp_path)
+    yield made
+    made.drop()
 
 
 def populate(engine: Engine) -> str:
@@ -108,9 +121,9 @@ def fails(result: Result, words: str) -> None:
 
 
 @pytest.fixture
-def source(migrated: Path, tmp_path: Path) -> Iterator[tuple[str, Engine, str]]:
+def source(made: Databases) -> Iterator[tuple[str, Engine, str]]:
     """A populated database: its URL, engine and alice's token."""
-    url = fresh(migrated, tmp_path / "source.sqlite3")
+    url = made.fresh("source.sqlite3")
     engine = make_engine(url)
     token = populate(engine)
     yield url, engine, token
@@ -129,10 +142,10 @@ def backup_file(source: tuple[str, Engine, str], tmp_path: Path) -> Path:
 
 
 def test_restore_into_a_new_database_gives_back_every_row(
-    source: tuple[str, Engine, str], backup_file: Path, tmp_path: Path
+    source: tuple[str, Engine, str], backup_file: Path, made: Databases
 ) -> None:
     _, engine, token = source
-    target_url = f"sqlite:///{tmp_path / 'new' / 'restored.sqlite3'}"  # does not exist yet
+    target_url = made.new("new/restored.sqlite3")  # on SQLite, neither file nor folder exists yet
 
     result = run(target_url, "db", "restore", str(backup_file))
 
@@ -180,9 +193,9 @@ def test_the_backup_is_gzipped_json_lines_with_a_header(backup_file: Path) -> No
 
 
 def test_replace_overwrites_a_database_holding_only_the_bundled_registry(
-    source: tuple[str, Engine, str], backup_file: Path, tmp_path: Path
+    source: tuple[str, Engine, str], backup_file: Path, made: Databases
 ) -> None:
-    target_url = f"sqlite:///{tmp_path / 'bundled.sqlite3'}"
+    target_url = made.new("bundled.sqlite3")
     assert run(target_url, "registry", "stats").exit_code == 0  # first start: bundled registry
 
     fails(run(target_url, "db", "restore", str(backup_file)), "--replace")
@@ -209,7 +222,7 @@ def test_a_database_with_an_audit_log_is_refused_even_with_replace(
 
 
 def test_a_backup_of_another_schema_revision_is_refused(
-    backup_file: Path, migrated: Path, tmp_path: Path
+    backup_file: Path, made: Databases, tmp_path: Path
 ) -> None:
     other = tmp_path / "old.jsonl.gz"
     with gzip.open(backup_file, "rt", encoding="utf-8") as src:
@@ -218,18 +231,18 @@ def test_a_backup_of_another_schema_revision_is_refused(
     header["schema_revision"] = "0002"
     with gzip.open(other, "wt", encoding="utf-8") as out:
         out.writelines([json.dumps(header) + "\n", *lines[1:]])
-    fails(run(fresh(migrated, tmp_path / "t.sqlite3"), "db", "restore", str(other)), "revision")
+    fails(run(made.fresh("t.sqlite3"), "db", "restore", str(other)), "revision")
 
 
 def test_a_truncated_backup_restores_nothing(
-    backup_file: Path, migrated: Path, tmp_path: Path
+    backup_file: Path, made: Databases, tmp_path: Path
 ) -> None:
     cut = tmp_path / "cut.jsonl.gz"
     with gzip.open(backup_file, "rt", encoding="utf-8") as src:
         lines = src.readlines()
     with gzip.open(cut, "wt", encoding="utf-8") as out:
         out.writelines(lines[: len(lines) - 3])  # the last rows lost
-    url = fresh(migrated, tmp_path / "t.sqlite3")
+    url = made.fresh("t.sqlite3")
     fails(run(url, "db", "restore", str(cut)), "incomplete")
     engine = make_engine(url)
     try:
@@ -248,15 +261,15 @@ def test_a_truncated_backup_restores_nothing(
     ],
 )
 def test_a_file_that_is_not_a_backup_is_refused(
-    migrated: Path, tmp_path: Path, content: bytes, words: str
+    made: Databases, tmp_path: Path, content: bytes, words: str
 ) -> None:
     path = tmp_path / "bad.gz"
     path.write_bytes(content)
-    fails(run(fresh(migrated, tmp_path / "t.sqlite3"), "db", "restore", str(path)), words)
+    fails(run(made.fresh("t.sqlite3"), "db", "restore", str(path)), words)
 
 
-def test_a_missing_backup_is_refused(migrated: Path, tmp_path: Path) -> None:
-    url = fresh(migrated, tmp_path / "t.sqlite3")
+def test_a_missing_backup_is_refused(made: Databases, tmp_path: Path) -> None:
+    url = made.fresh("t.sqlite3")
     fails(run(url, "db", "restore", str(tmp_path / "nowhere.gz")), "no such file")
 
 

@@ -1,11 +1,8 @@
 """The database goes away: checks keep answering from the index, writes say 503, and all recovers.
 
-A real SQLite file is made unreachable mid-run as a dead server would be: the file is moved away
-and a directory put in its place, so every new connection fails with "unable to open database
-file"; connections already open still read the moved file (and refuse to write it), so the test
-closes them, as a database restart closes a server's connections. Moving the file back is the
-database returning. Always SQLite, whatever database the rest of the suite runs on: the fault is
-made on a file.
+The database is made unreachable mid-run as a dead server would be (outage.py): on SQLite its
+file is moved away, on PostgreSQL the TCP forwarder between the app and the server is stopped.
+Moving the file back, or starting the forwarder again, is the database returning.
 """
 
 from __future__ import annotations
@@ -17,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from moderators import add_user, csrf_token
+from outage import Outage, outage_database
 from small_registry import SOURCE, small_registry_app
 from werkzeug.test import TestResponse
 
@@ -28,10 +27,6 @@ from registry.moderation import Moderation
 from registry.store import RegistryStore
 from verifier.web import create_app
 from verifier.web.extensions import app_session
-
-pytestmark = pytest.mark.sqlite_only(
-    reason="makes the database unreachable by moving its SQLite file away"
-)
 
 NEW_PLATFORM: dict[str, Any] = {
     "slug": "example-bank",
@@ -58,46 +53,23 @@ def verdict(client: FlaskClient, value: str) -> dict[str, Any]:
     return body
 
 
-class Outage:
-    """Takes the SQLite file at ``path`` away from ``app`` and brings it back."""
-
-    def __init__(self, app: Flask, path: Path) -> None:
-        self.app, self.path = app, path
-        self.away = path.with_name(path.name + ".away")
-
-    def start(self) -> None:
-        self.path.rename(self.away)
-        self.path.mkdir()  # nothing can create a database here while it is down
-        self.app.extensions["verifier.engine"].dispose()
-
-    def end(self) -> None:
-        self.path.rmdir()
-        self.away.rename(self.path)
+@pytest.fixture
+def outage(databases: TestDatabases, tmp_path: Path) -> Iterator[Outage]:
+    with outage_database(databases, tmp_path / "db" / "registry.sqlite3") as outage:
+        yield outage
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "db" / "registry.sqlite3"
-
-
-@pytest.fixture
-def app(db_path: Path) -> Iterator[Flask]:
-    """The small registry on a SQLite file; the version is read on every request."""
-    with small_registry_app(f"sqlite:///{db_path}") as app:
+def app(outage: Outage) -> Iterator[Flask]:
+    """The small registry; the version is read on every request."""
+    with small_registry_app(outage.app_url) as app:
+        outage.engine = app.extensions["verifier.engine"]
         yield app
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture
-def outage(app: Flask, db_path: Path) -> Iterator[Outage]:
-    outage = Outage(app, db_path)
-    yield outage
-    if db_path.is_dir():
-        outage.end()
 
 
 def assert_unavailable_json(response: TestResponse) -> None:
@@ -127,7 +99,7 @@ def test_checks_answer_from_the_index_while_the_database_is_down(
 
 
 def test_health_says_degraded_and_stale_while_the_database_is_down(
-    client: FlaskClient, outage: Outage, db_path: Path
+    client: FlaskClient, outage: Outage
 ) -> None:
     version = client.get("/healthz").get_json()["registry_version"]
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -145,8 +117,9 @@ def test_health_says_degraded_and_stale_while_the_database_is_down(
     since = dt.datetime.fromisoformat(body["stale_since"])
     assert since.tzinfo is not None and since >= started
     assert later["stale_since"] == body["stale_since"]  # since the first failure, not the last
-    assert "unable to open database file" in body["error"]
-    assert "sqlite:" not in body["error"] and str(db_path) not in body["error"]
+    assert outage.reason in body["error"]
+    for secret in outage.secrets:
+        assert secret not in body["error"]
 
 
 def test_everything_recovers_without_a_restart(
@@ -174,7 +147,7 @@ def test_a_change_made_during_the_outage_is_picked_up_when_it_ends(
     outage.start()
     assert verdict(client, "95599")["verdict"] == "unverified"
     elsewhere = create_app(
-        {"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": f"sqlite:///{outage.away}"}
+        {"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": outage.elsewhere_url}
     )
     try:
         import_elsewhere(elsewhere, {"platforms": [NEW_PLATFORM]})
@@ -252,13 +225,13 @@ def test_login_answers_a_readable_503_page(app: Flask, client: FlaskClient, outa
 
 
 @pytest.fixture
-def app_started_during_outage(app: Flask, outage: Outage, db_path: Path) -> Iterator[Flask]:
+def app_started_during_outage(app: Flask, outage: Outage) -> Iterator[Flask]:
     """A worker started (as ``verifier serve`` starts one) while the database is down."""
     outage.start()
     late = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": f"sqlite:///{db_path}",
+            "VERIFIER_DATABASE_URL": outage.app_url,
             "VERIFIER_SETUP_ON_START": False,
             "VERIFIER_INDEX_REFRESH_SECONDS": 0,
         }

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -25,10 +26,6 @@ from hypothesis import strategies as st
 from moderators import csrf_token, log_in
 from routes import Route, Seeded, app_routes, moderated_app
 from werkzeug.test import TestResponse
-
-pytestmark = pytest.mark.sqlite_only(
-    reason="its apps are built on SQLite files of their own; to port to databases.new()"
-)
 
 ROUTES = app_routes()
 GET_ROUTES = [r for r in ROUTES if r.method == "GET"]
@@ -139,10 +136,14 @@ FUZZ = settings(
 
 
 @pytest.fixture(scope="module")
-def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Seeded]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.sqlite3'}"
+def seeded_app(
+    databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Flask, Seeded]]:
+    """One database for the module: a database per hypothesis example would be far too slow."""
+    url = databases.new(tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite3")
     with moderated_app(url) as found:
         yield found
+    databases.drop(url)
 
 
 @pytest.fixture(scope="module")

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
+from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from moderators import PASSWORD, csrf_token, log_in
 from routes import Route, Seeded, app_routes, moderated_app
 from small_registry import SOURCE
-from sqlalchemy import func, inspect, select, table
+from sqlalchemy import create_engine, func, inspect, select, table
 from werkzeug.test import TestResponse
 
 from registry.moderation import Moderation, ModerationError
@@ -29,10 +29,6 @@ from verifier.cli import main
 from verifier.web import create_app
 from verifier.web.config import ConfigError
 from verifier.web.extensions import app_session
-
-pytestmark = pytest.mark.sqlite_only(
-    reason="its apps are built on SQLite files of their own; to port to databases.new()"
-)
 
 ROUTES = app_routes()
 ROUTE_IDS = {"ids": str}
@@ -49,10 +45,14 @@ PAYLOADS = (SCRIPT, IMG)
 
 
 @pytest.fixture(scope="module")
-def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Seeded, str]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('security') / 'security.sqlite3'}"
+def seeded_app(
+    databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Flask, Seeded, str]]:
+    """One database for the module: its tests share the seeded rows (and add a few of their own)."""
+    url = databases.new(tmp_path_factory.mktemp("security") / "security.sqlite3")
     with moderated_app(url) as (app, seeded):
         yield app, seeded, url
+    databases.drop(url)
 
 
 @pytest.fixture(scope="module")
@@ -169,12 +169,12 @@ def test_hsts_only_in_production(app: Flask, seeded_app: tuple[Flask, Seeded, st
 
 @pytest.mark.parametrize("secret", [None, ""])
 def test_production_refuses_to_start_without_a_secret_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: str | None
+    database_url: str, monkeypatch: pytest.MonkeyPatch, secret: str | None
 ) -> None:
     monkeypatch.delenv("VERIFIER_SECRET_KEY", raising=False)
     config = {
         "VERIFIER_ENV": "production",
-        "VERIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        "VERIFIER_DATABASE_URL": database_url,
         "VERIFIER_SETUP_ON_START": False,
     }
     if secret is not None:
@@ -184,17 +184,23 @@ def test_production_refuses_to_start_without_a_secret_key(
 
 
 def test_verifier_serve_in_production_without_a_secret_key_exits_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("VERIFIER_SECRET_KEY", raising=False)
     monkeypatch.setenv("VERIFIER_ENV", "production")
-    monkeypatch.setenv("VERIFIER_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    monkeypatch.setenv("VERIFIER_DATABASE_URL", database_url)
     result = CliRunner().invoke(main, ["serve", "--port", "65534"], catch_exceptions=False)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "VERIFIER_SECRET_KEY" in lines[0], result.stderr
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "serve.sqlite3").exists() or result.stdout == ""
+    assert result.stdout == ""
+    # Refused before it set anything up: the database is as empty as it was.
+    engine = create_engine(database_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
 
 
 # --- (c) XSS through every field -----------------------------------------------------------------
