@@ -3,7 +3,10 @@ and impersonation (``lookalike``)."""
 
 from __future__ import annotations
 
-from verifier.core.index import Platform
+from collections.abc import Callable
+from functools import lru_cache
+
+from verifier.core.index import Platform, RegistryIndex
 from verifier.core.judgement import (
     Judgement,
     judge_blocked_host,
@@ -14,7 +17,7 @@ from verifier.core.judgement import (
     note_claim_mismatch,
 )
 from verifier.core.link import InvalidLink, ParsedLink, normalize_email, normalize_link
-from verifier.core.lookalike import find_lookalike, lookalike_index
+from verifier.core.lookalike import Lookalike, find_lookalike, lookalike_index
 from verifier.core.shorteners import is_shortener
 
 __all__ = ["judge_email", "judge_link"]
@@ -55,6 +58,27 @@ def judge_link(text: str, j: Judgement, region: str, claimed: Platform | None) -
     return link.normalized
 
 
+#: How many links' lookalike findings each registry snapshot keeps (see _lookalike_of).
+LOOKALIKE_RESULTS_KEPT = 8192
+
+
+def _lookalike_of(index: RegistryIndex) -> Callable[[ParsedLink], Lookalike | None]:
+    """:func:`find_lookalike` on ``index``, remembering the last links asked about.
+
+    The same sites are checked over and over (an extension asks about each page's host, a
+    message is forwarded to many people), and the answer depends only on the link and the
+    snapshot: each snapshot keeps its own bounded cache, dropped with it when the registry
+    changes. ``cache_clear`` empties it (the scanning benchmark does, to time a new text).
+    """
+    lookalikes = lookalike_index(index)
+    return index.memo(
+        ("lookalike_results",),
+        lambda: lru_cache(maxsize=LOOKALIKE_RESULTS_KEPT)(
+            lambda link: find_lookalike(link, lookalikes)
+        ),
+    )
+
+
 def _judge_lookalike(j: Judgement, link: ParsedLink) -> None:
     review = j.index.reviewed(link.host)
     if review is not None:
@@ -77,7 +101,7 @@ def _judge_lookalike(j: Judgement, link: ParsedLink) -> None:
                 note=review.note,
             )
         return
-    found = find_lookalike(link, lookalike_index(j.index))
+    found = _lookalike_of(j.index)(link)
     if found is None:
         return
     j.verdict, j.impersonates, j.concrete_trick = "lookalike", found.platform, True

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
@@ -169,24 +172,36 @@ def init_app(app: Flask) -> None:
 
 def _skip_limiter_on_public_api(app: Flask) -> None:
     """No limit applies to a public API request (VERIFIER_RATE_LIMIT empty and no API key
-    configured): the limiter is not consulted for one at all. Its per-request work, even when a
-    filter would exempt the request in the end, is a tenth of a check request's cost. Reports
-    and logins are not public API requests: their limits stay.
+    configured): the limiter's hooks are not run for one at all. Their per-request work, even
+    when a filter would exempt the request in the end, is a tenth of a check request's cost.
+    Reports and logins are not public API requests: their limits stay.
 
     The limiter is shared by every app of the process (tests build many), so this is decided
-    per app, in its own hook list, rather than by exempting the blueprints on the limiter.
+    per app, in its own hook lists, rather than by exempting the blueprints on the limiter.
     """
-    hooks = app.before_request_funcs.setdefault(None, [])
-    at = next(
-        (i for i, hook in enumerate(hooks) if getattr(hook, "__self__", None) is limiter), None
-    )
-    if at is None:  # pragma: no cover -- only if Flask-Limiter registers its hook otherwise
-        raise RuntimeError("Flask-Limiter's before_request hook was not found")
-    check_limits = hooks[at]
 
-    def check_limits_unless_public_api():  # type: ignore[no-untyped-def]  # Flask's hook type
-        if request.blueprint in PUBLIC_API_BLUEPRINTS:
-            return None
-        return check_limits()
+    def is_limiters(hook: object) -> bool:
+        if isinstance(hook, partial):  # its after_request hook: partial(Limiter.__inject…, self)
+            return bool(hook.args) and hook.args[0] is limiter
+        return getattr(hook, "__self__", None) is limiter
 
-    hooks[at] = check_limits_unless_public_api
+    def unless_public_api(hook: Callable[..., Any], passed_through: bool) -> Callable[..., Any]:
+        def hook_unless_public_api(*args: Any) -> Any:
+            if request.blueprint in PUBLIC_API_BLUEPRINTS:
+                return args[0] if passed_through else None  # after_request gets the response
+            return hook(*args)
+
+        return hook_unless_public_api
+
+    found = 0
+    for hooks, passed_through in (
+        (app.before_request_funcs.setdefault(None, []), False),
+        (app.after_request_funcs.setdefault(None, []), True),
+        (app.teardown_request_funcs.setdefault(None, []), False),
+    ):
+        for at, hook in enumerate(hooks):
+            if is_limiters(hook):
+                hooks[at] = unless_public_api(hook, passed_through)
+                found += 1
+    if found != 3:  # pragma: no cover -- only if Flask-Limiter registers its hooks otherwise
+        raise RuntimeError(f"expected Flask-Limiter's 3 request hooks, found {found}")
