@@ -134,9 +134,11 @@ def check_get():  # type: ignore[no-untyped-def]
         400: BadRequest
         413: TooLarge
     """
-    value = _text_field(dict(request.args), "q", required=True)
+    # A plain dict of first values: a MultiDict's get() of a missing key builds (and drops) a
+    # BadRequestKeyError, several per request otherwise.
+    args = request.args.to_dict()
+    value = _text_field(args, "q", required=True)
     assert value is not None  # noqa: S101 -- required above
-    args = request.args
     options = _options(
         args.get("kind"), args.get("region"), args.get("claimed") or args.get("claimed_platform")
     )

@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
             return response
         # The answer differs by Origin even when it carries no CORS header: caches must know.
         response.vary.add("Origin")
-        origin = request.headers.get("Origin", "")
+        origin = request.environ.get("HTTP_ORIGIN", "")
         # Browsers send scheme and host in lower case; the configured list is lower-cased too.
         if origin.lower() not in origins:
             return response

@@ -18,10 +18,15 @@ LANG_COOKIE = "lang"
 
 def current_language() -> str:
     """``?lang=`` first, then the cookie set by the language link, then Accept-Language, then zh."""
-    asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    # Membership first, and the raw environ for headers: a missing key's get() on Werkzeug's
+    # MultiDict or headers builds an exception, and most requests name no language at all.
+    args, environ = request.args, request.environ
+    asked = args["lang"] if "lang" in args else None  # noqa: SIM401 -- see above
+    if not asked and "HTTP_COOKIE" in environ:
+        asked = request.cookies.get(LANG_COOKIE)
     if asked in LANGUAGES:
         return asked
-    return _language_for(request.headers.get("Accept-Language", ""))
+    return _language_for(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
 @lru_cache(maxsize=512)
@@ -45,7 +50,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]
-        asked = request.args.get("lang")
+        asked = request.args["lang"] if "lang" in request.args else None  # noqa: SIM401
         if asked in LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
             response.set_cookie(
                 LANG_COOKIE, asked, max_age=365 * 86400, samesite="Lax", httponly=True

@@ -56,6 +56,8 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=True, strategy="m
 #: and where ``X-API-Key`` is read (a wrong one refused).
 PUBLIC_API_BLUEPRINTS = frozenset({"api", "registry_api"})
 API_KEY_HEADER = "X-API-Key"
+#: The header as WSGI names it: ``in request.headers`` would build an exception when absent.
+_API_KEY_ENVIRON = "HTTP_" + API_KEY_HEADER.upper().replace("-", "_")
 #: A batch of checks counts one request per this many values, started.
 BATCH_VALUES_PER_HIT = 100
 
@@ -159,7 +161,7 @@ def init_app(app: Flask) -> None:
         if (
             request.blueprint in PUBLIC_API_BLUEPRINTS
             and not _is_preflight()
-            and API_KEY_HEADER in request.headers
+            and _API_KEY_ENVIRON in request.environ
             and presented_api_key() is None
         ):
             raise ApiError(
