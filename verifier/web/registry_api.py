@@ -21,7 +21,6 @@ from marshmallow import fields, validate
 
 from registry.store import RegistryChanges
 from verifier.core.index import (
-    TRUSTS,
     BlockEntry,
     Channel,
     Platform,
@@ -31,7 +30,7 @@ from verifier.core.index import (
 from verifier.core.link import InvalidLink, normalize_link
 from verifier.web.errors import ApiError
 from verifier.web.extensions import current_index, store
-from verifier.web.schemas import ApiSchema
+from verifier.web.schemas import ApiSchema, trust_field
 
 __all__ = ["Encoded", "LookupSchema", "SnapshotSchema", "bp", "lookup_table", "snapshot_payload"]
 
@@ -64,11 +63,7 @@ class SnapshotChannelSchema(ApiSchema):
     scope = fields.String(
         validate=validate.OneOf(("subdomains", "exact")), metadata={"description": "Domains only."}
     )
-    trust = fields.String(
-        required=True,
-        validate=validate.OneOf(TRUSTS),
-        metadata={"description": "`verified`, or `community`: never to be shown as official."},
-    )
+    trust = trust_field()
 
 
 class SnapshotPlatformSchema(ApiSchema):
@@ -79,11 +74,7 @@ class SnapshotPlatformSchema(ApiSchema):
     country = fields.String(required=True)
     phone_support = fields.String(required=True)
     channels = fields.List(fields.Nested(SnapshotChannelSchema), required=True)
-    trust = fields.String(
-        required=True,
-        validate=validate.OneOf(TRUSTS),
-        metadata={"description": "`verified`, or `community`: never to be shown as official."},
-    )
+    trust = trust_field()
 
 
 class SnapshotBlockEntrySchema(ApiSchema):
@@ -146,12 +137,10 @@ class LookupEntrySchema(ApiSchema):
     reviewed = fields.Boolean(
         metadata={"description": "True when moderators found the site is no impersonation."}
     )
-    trust = fields.String(
-        validate=validate.OneOf(TRUSTS),
-        metadata={
-            "description": "Registry domains only: `verified`, or `community` (verdict "
-            "`unverified`: a community domain list gives the host to `platform`)."
-        },
+    trust = trust_field(
+        "Registry domains only: `verified`, or `community` (verdict `unverified`: a community "
+        "domain list gives the host to `platform`).",
+        required=False,
     )
 
 

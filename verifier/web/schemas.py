@@ -58,6 +58,25 @@ def _text(description: str, **kwargs: object) -> fields.String:
     return fields.String(metadata={"description": description}, **kwargs)  # type: ignore[arg-type]
 
 
+#: What ``trust`` means wherever it is shown.
+TRUST_DESCRIPTION = (
+    "`verified` (reviewed by moderators) or `community` (from a community data set, not yet "
+    "reviewed: never answered as official)."
+)
+
+
+def trust_field(
+    description: str = TRUST_DESCRIPTION, *, required: bool = True, allow_none: bool = False
+) -> fields.String:
+    """A ``trust`` tier field (:data:`~verifier.core.index.TRUSTS`)."""
+    return fields.String(
+        required=required,
+        allow_none=allow_none,
+        validate=validate.OneOf(TRUSTS),
+        metadata={"description": description},
+    )
+
+
 def _offset(description: str) -> fields.Integer:
     return fields.Integer(
         required=True, validate=validate.Range(min=0), metadata={"description": description}
@@ -120,14 +139,7 @@ class OfficialChannelSchema(ApiSchema):
     value = _text("The normalised value, as in the registry.", required=True)
     label = _text("What the channel is, in the request's language (may be empty).", required=True)
     display = _text("The value written for people, e.g. `+86 400 820 8820`.", required=True)
-    trust = fields.String(
-        required=True,
-        validate=validate.OneOf(TRUSTS),
-        metadata={
-            "description": "`verified` (reviewed by moderators) or `community` (from a community "
-            "data set, not yet reviewed: never answered as official)."
-        },
-    )
+    trust = trust_field()
 
 
 class VerdictSchema(ApiSchema):
@@ -158,15 +170,11 @@ class VerdictSchema(ApiSchema):
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     official_channels = fields.List(fields.Nested(OfficialChannelSchema), required=True)
     registry_version = fields.Integer(required=True)
-    trust = fields.String(
-        required=True,
+    trust = trust_field(
+        "The trust tier of the registry entry that names `platform`: `verified`, or `community` "
+        "when only a community data set lists the value (the verdict is then `unverified`, never "
+        "`official`); null when no entry matched.",
         allow_none=True,
-        validate=validate.OneOf(TRUSTS),
-        metadata={
-            "description": "The trust tier of the registry entry that names `platform`: "
-            "`verified`, or `community` when only a community data set lists the value (the "
-            "verdict is then `unverified`, never `official`); null when no entry matched."
-        },
     )
 
 
@@ -297,14 +305,7 @@ class ChannelSchema(ApiSchema):
     )
     source = _text("Where the channel was verified (a URL).", required=True)
     verified_on = _text("ISO date of the last verification.", required=True)
-    trust = fields.String(
-        required=True,
-        validate=validate.OneOf(TRUSTS),
-        metadata={
-            "description": "`verified` (reviewed by moderators) or `community` (from a community "
-            "data set, not yet reviewed: never answered as official)."
-        },
-    )
+    trust = trust_field()
 
 
 class PlatformSchema(ApiSchema):
@@ -319,14 +320,7 @@ class PlatformSchema(ApiSchema):
     phone_support = fields.String(
         required=True, validate=validate.OneOf(("listed", "none", "unknown"))
     )
-    trust = fields.String(
-        required=True,
-        validate=validate.OneOf(TRUSTS),
-        metadata={
-            "description": "`verified` (reviewed by moderators) or `community` (from a community "
-            "data set, not yet reviewed: never answered as official)."
-        },
-    )
+    trust = trust_field()
 
 
 class PlatformDetailSchema(PlatformSchema):
