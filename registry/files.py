@@ -407,9 +407,13 @@ def registry_to_dict(data: RegistryData) -> dict[str, Any]:
     }
 
 
-def platform_dict(p: Platform) -> dict[str, Any]:
-    """A platform as the registry file writes it."""
-    return _platform_dict(p)
+def platform_dict(p: Platform, channels: Iterable[Channel] | None = None) -> dict[str, Any]:
+    """A platform as the registry file writes it, with ``channels`` instead of its own when
+    given (the community importer lists a verified platform with its community channels)."""
+    out = _platform_dict(p)
+    if channels is not None:
+        out["channels"] = [_channel_dict(c) for c in channels]
+    return out
 
 
 def channel_dict(c: Channel) -> dict[str, Any]:

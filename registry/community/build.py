@@ -35,6 +35,7 @@ from registry.files import (
     channel_dict,
     normalize_value,
     parse_registry,
+    platform_dict,
 )
 from verifier.core.index import Channel, Platform
 
@@ -262,7 +263,8 @@ def build_community_tier(
     platforms: list[dict[str, Any]] = []
     for p in sorted(verified, key=lambda p: p.slug):
         if channels.get(p.slug):
-            platforms.append(_platform_dict(p, channels[p.slug]))
+            # A verified platform as the tier lists it: its identity, its community channels.
+            platforms.append(platform_dict(p, channels[p.slug]))
     for org in new_orgs.values():
         slug = targets[org.file]
         if not channels.get(slug):
@@ -336,19 +338,6 @@ def _new_slug(org: VCardOrg, taken: set[str], earlier: Mapping[str, str]) -> str
         if slug not in taken:
             return slug
     raise RegistryFileError(f"{org.file}: no free slug")  # two files with one name and path
-
-
-def _platform_dict(p: Platform, channels: list[Channel]) -> dict[str, Any]:
-    """A verified platform as the tier lists it: its identity and its community channels only."""
-    return {
-        "slug": p.slug,
-        "name": {"zh": p.name_zh, "en": p.name_en},
-        "aliases": list(p.aliases),
-        "category": p.category,
-        "country": p.country,
-        "phone_support": p.phone_support,
-        "channels": [channel_dict(c) for c in channels],
-    }
 
 
 def _new_platform_dict(org: VCardOrg, slug: str, channels: list[Channel]) -> dict[str, Any]:
