@@ -285,12 +285,7 @@ class RegistryStore:
                 self.record_removal("blocklist", block_key(kind, value))
             for value in old_reviews.keys() - kept_reviews:
                 self.record_removal("reviewed", value)
-        existing = {
-            row.slug: row
-            for row in self.session.scalars(
-                select(PlatformRow).options(selectinload(PlatformRow.channels))
-            )
-        }
+        existing = self._platform_rows()
         for platform in data.platforms:
             row = existing.get(platform.slug)
             if row is None:
@@ -344,12 +339,7 @@ class RegistryStore:
         Raises ``ValueError`` when ``data`` names a verified platform that does not exist, or a
         community platform whose slug a verified one holds, before anything is written.
         """
-        rows = {
-            row.slug: row
-            for row in self.session.scalars(
-                select(PlatformRow).options(selectinload(PlatformRow.channels))
-            )
-        }
+        rows = self._platform_rows()
         for platform in data.platforms:
             row = rows.get(platform.slug)
             if platform.trust == "verified" and (row is None or row.trust != "verified"):
@@ -393,6 +383,15 @@ class RegistryStore:
         counts["channels"] = sum(len(p.channels) for p in data.platforms)
         self.bump_version()
         return counts
+
+    def _platform_rows(self) -> dict[str, PlatformRow]:
+        """Every platform row by slug, its channels loaded with it."""
+        return {
+            row.slug: row
+            for row in self.session.scalars(
+                select(PlatformRow).options(selectinload(PlatformRow.channels))
+            )
+        }
 
     def _replace_community_channels(self, row: PlatformRow, channels: list[Channel]) -> bool:
         """Make a verified platform's community channels ``channels`` (after its verified

@@ -149,8 +149,11 @@ SMALL_REGISTRY: dict[str, Any] = {
 
 
 @contextmanager
-def small_registry_app(database_url: str) -> Iterator[Flask]:
-    """An app on a fresh database at ``database_url`` holding the small registry."""
+def small_registry_app(
+    database_url: str, registry: dict[str, Any] | None = None
+) -> Iterator[Flask]:
+    """An app on a fresh database at ``database_url`` holding the small registry (or
+    ``registry``, a registry file's data)."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
@@ -159,7 +162,9 @@ def small_registry_app(database_url: str) -> Iterator[Flask]:
         }
     )
     with app_session(app) as session:
-        RegistryStore(session).import_data(parse_registry(SMALL_REGISTRY), replace=True)
+        RegistryStore(session).import_data(
+            parse_registry(SMALL_REGISTRY if registry is None else registry), replace=True
+        )
         session.commit()
     try:
         yield app

@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 from test_cli import assert_usage_error, json_lines, run, stats
 from test_cli_users import create, moderation
+from vcards_trees import write_tree
 
 from registry.moderation import OPERATOR
 
@@ -36,14 +37,6 @@ TREE: dict[str, dict[str, Any]] = {
     # 96110 is the verified anti-fraud line: a conflict.
     "其它/某咨询公司.yaml": {"organization": "某咨询公司", "cellPhone": [96110, "400-333-4444"]},
 }
-
-
-def write_tree(root: Path, tree: dict[str, dict[str, Any]]) -> Path:
-    for name, basic in tree.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump({"basic": basic}, allow_unicode=True), encoding="utf-8")
-    return root
 
 
 def verdict(runner: CliRunner, value: str) -> tuple[str, str | None]:

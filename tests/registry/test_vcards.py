@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from vcards_trees import write_tree
 
 from registry.community.build import build_community_tier, name_key
 from registry.community.vcards import (
@@ -69,14 +69,6 @@ TREE: dict[str, dict[str, Any]] = {
         "url": "https://icbc.com.cn/pdd",
     },
 }
-
-
-def write_tree(root: Path, tree: dict[str, dict[str, Any]]) -> Path:
-    for name, basic in tree.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump({"basic": basic}, allow_unicode=True), encoding="utf-8")
-    return root
 
 
 @pytest.fixture

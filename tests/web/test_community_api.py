@@ -9,14 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import SMALL_REGISTRY
-
-from registry.files import parse_registry
-from registry.store import RegistryStore
-from verifier.web import create_app
-from verifier.web.extensions import app_session
+from small_registry import SMALL_REGISTRY, small_registry_app
 
 DATASET = "https://github.com/metowolf/vCards/blob/b1a346c/data/bank/example-bank.yaml"
 DOMAINS = "https://github.com/v2fly/domain-list-community/blob/c975cce/data/example-bank"
@@ -51,18 +45,8 @@ COMMUNITY_BANK: dict[str, Any] = {
 def client(database_url: str) -> Iterator[FlaskClient]:
     data = copy.deepcopy(SMALL_REGISTRY)
     data["platforms"].append(COMMUNITY_BANK)
-    app: Flask = create_app(
-        {
-            "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": database_url,
-            "VERIFIER_INDEX_REFRESH_SECONDS": 0,
-        }
-    )
-    with app_session(app) as session:
-        RegistryStore(session).import_data(parse_registry(data), replace=True)
-        session.commit()
-    yield app.test_client()
-    app.extensions["verifier.engine"].dispose()
+    with small_registry_app(database_url, data) as app:
+        yield app.test_client()
 
 
 def test_a_community_number_is_named_but_unverified(client: FlaskClient) -> None:
