@@ -89,3 +89,13 @@ def test_the_result_page_marks_the_community_listing(client: FlaskClient) -> Non
     assert "社区收录，尚未核实" in page
     assert '<strong class="word">未核实</strong>' in page
     assert "官方渠道</strong>" not in page
+
+
+def test_the_platform_directory_counts_each_tier(client: FlaskClient) -> None:
+    page = client.get("/platforms", query_string={"lang": "en"}).get_data(as_text=True)
+    verified = len(SMALL_REGISTRY["platforms"])
+    assert (
+        f"{verified} platforms verified by our moderators, 1 listed only by community data sets"
+    ) in page
+    bank = page[page.index("Example Bank") :]
+    assert "community listing, not verified" in bank[: bank.index("</li>")]

@@ -116,7 +116,13 @@ def _single_value(text: str) -> str | None:
 def platforms():  # type: ignore[no-untyped-def]
     """The searchable platform directory."""
     query = request.args.get("q", "")[:200]
-    return render_template("pages/platforms.html", q=query, platforms=store().platforms(query))
+    registry = store()
+    return render_template(
+        "pages/platforms.html",
+        q=query,
+        platforms=registry.platforms(query),
+        tiers=registry.stats()["by_trust"],
+    )
 
 
 @bp.get("/platforms/<slug>")
