@@ -132,3 +132,21 @@ def test_a_scan_presents_the_community_number_as_such(index: RegistryIndex) -> N
     by_value = {f.verdict.normalized: f.verdict for f in result.findings}
     assert (by_value["95398"].verdict, by_value["95398"].trust) == ("unverified", "community")
     assert (by_value["95588"].verdict, by_value["95588"].trust) == ("official", "verified")
+
+
+def test_a_community_domain_resembling_a_verified_platform_says_both() -> None:
+    # A community list gives this bank a host that reads as ICBC's customer service.
+    odd = dataclasses.replace(
+        HZBANK, channels=(*HZBANK.channels, _community(domain_channel("icbc-service.com")))
+    )
+    verdict = check("https://icbc-service.com/", RegistryIndex.build([ICBC, odd]), lang="en")
+    assert (verdict.verdict, verdict.trust) == ("unverified", "community")
+    assert verdict.platform is not None and verdict.platform.slug == "hzbank"
+    codes = [r.code for r in verdict.reasons]
+    assert codes == ["community_listed_domain", "community_domain_resembles"]
+    assert "ICBC" in verdict.reasons[1].message and "icbc.com.cn" in verdict.reasons[1].message
+
+
+def test_the_bank_s_own_community_domain_resembles_nobody(index: RegistryIndex) -> None:
+    codes = [r.code for r in check("hzbank.com.cn", index).reasons]
+    assert codes == ["community_listed_domain"]

@@ -9,6 +9,7 @@ built once per registry snapshot (:func:`lookalike_index`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ __all__ = [
     "lookalike_index",
     "official_domain",
     "pick",
+    "verified_lookalike_index",
 ]
 
 #: Typos are only matched for names at least this long; shorter ones match too much.
@@ -184,6 +186,27 @@ def _token(name: str) -> str:
 def lookalike_index(index: RegistryIndex) -> LookalikeIndex:
     """The lookalike index of a registry snapshot, built once per snapshot."""
     return index.memo("lookalike_index", lambda: LookalikeIndex.build(index.platforms))
+
+
+def verified_lookalike_index(index: RegistryIndex) -> LookalikeIndex | None:
+    """The lookalike index of the verified entries alone, to tell whether a community entry
+    resembles a verified platform; None when the registry has no community entry (it would be
+    :func:`lookalike_index` again). Built once per snapshot, and only then."""
+
+    def build() -> LookalikeIndex | None:
+        verified = [
+            dataclasses.replace(p, channels=tuple(c for c in p.channels if c.trust == "verified"))
+            for p in index.platforms
+            if p.trust == "verified"
+        ]
+        if len(verified) == len(index.platforms) and all(
+            len(v.channels) == len(p.channels)
+            for v, p in zip(verified, index.platforms, strict=True)
+        ):
+            return None
+        return LookalikeIndex.build(verified)
+
+    return index.memo("lookalike_index_verified", build)
 
 
 def pick(brands: Iterable[Brand]) -> Brand:

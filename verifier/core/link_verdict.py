@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from verifier.core.brands import verified_lookalike_index
 from verifier.core.index import Platform, RegistryIndex
 from verifier.core.judgement import (
     Judgement,
@@ -44,6 +45,8 @@ def judge_link(text: str, j: Judgement, region: str, claimed: Platform | None) -
         if link.port is not None:
             j.reason("unusual_port", port=link.port)
         judge_matches(j, matches, claimed, "url", host=link.display_host)
+        if j.trust == "community":
+            _note_resemblance(j, link)
         return link.normalized
     _note_link_flags(j, link, text)
     if j.verdict == "unverified":
@@ -76,6 +79,21 @@ def _lookalike_of(index: RegistryIndex) -> Callable[[ParsedLink], Lookalike | No
         lambda: lru_cache(maxsize=LOOKALIKE_RESULTS_KEPT)(
             lambda link: find_lookalike(link, lookalikes)
         ),
+    )
+
+
+def _note_resemblance(j: Judgement, link: ParsedLink) -> None:
+    """A host only a community data set gives a platform, that also imitates a verified
+    platform's domain: say both (the community listing, and whom it resembles)."""
+    verified = verified_lookalike_index(j.index)
+    found = find_lookalike(link, verified) if verified is not None else None
+    if found is None or j.platform is None or found.platform.slug == j.platform.slug:
+        return
+    j.reason(
+        "community_domain_resembles",
+        host=link.display_host,
+        platform=j.name(found.platform),
+        official=found.official or "-",
     )
 
 

@@ -51,6 +51,13 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "A community domain list gives {domain} as {platform}'s; not yet verified by our "
         "moderators (source: {source}, {verified_on}). This is not an official confirmation.",
     ),
+    "community_domain_resembles": (
+        "注意：{host} 与{platform}的官方域名 {official} 相似；社区资料把它列给了另一家机构，"
+        "我们尚未核实，请勿把它当作{platform}的网站。",
+        "Note: {host} resembles {platform}'s official domain {official}; a community data set "
+        "gives it to another organisation, which we have not verified. Do not take it for "
+        "{platform}'s site.",
+    ),
     "claimed_platform_mismatch": (
         "这是{platform}的渠道，不是{claimed}的。",
         "This belongs to {platform}, not to {claimed}.",
