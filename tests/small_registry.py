@@ -180,3 +180,15 @@ def domain_channel(value: str) -> Channel:
 def phone_channel(value: str) -> Channel:
     """An official hotline channel for registries built in core tests."""
     return Channel("phone", value, "客服热线", "Hotline", source=SOURCE, verified_on="2026-11-01")
+
+
+#: A platform the small registry lacks, for tests that change the registry behind an app's back.
+NEW_PLATFORM: dict[str, Any] = {
+    "slug": "example-bank",
+    "name": {"zh": "示例银行", "en": "Example Bank"},
+    "category": "bank",
+    "phone_support": "listed",
+    "channels": [
+        {"kind": "phone", "value": "95599", "source": SOURCE, "verified_on": "2026-11-03"},
+    ],
+}

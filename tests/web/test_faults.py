@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from moderators import add_user, csrf_token
 from outage import Outage, outage_database
-from small_registry import SOURCE, small_registry_app
+from small_registry import NEW_PLATFORM, small_registry_app
 from werkzeug.test import TestResponse
 
 from registry.files import parse_registry
@@ -27,16 +27,6 @@ from registry.moderation import Moderation
 from registry.store import RegistryStore
 from verifier.web import create_app
 from verifier.web.extensions import app_session
-
-NEW_PLATFORM: dict[str, Any] = {
-    "slug": "example-bank",
-    "name": {"zh": "示例银行", "en": "Example Bank"},
-    "category": "bank",
-    "phone_support": "listed",
-    "channels": [
-        {"kind": "phone", "value": "95599", "source": SOURCE, "verified_on": "2026-11-03"},
-    ],
-}
 
 
 def import_elsewhere(app: Flask, raw: dict[str, Any]) -> None:

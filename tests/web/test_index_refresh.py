@@ -13,22 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import SMALL_REGISTRY, SOURCE
+from small_registry import NEW_PLATFORM, SMALL_REGISTRY
 
 from registry.files import parse_registry
 from registry.store import RegistryStore
 from verifier.web import create_app
 from verifier.web.extensions import IndexHolder
-
-NEW_PLATFORM: dict[str, Any] = {
-    "slug": "example-bank",
-    "name": {"zh": "示例银行", "en": "Example Bank"},
-    "category": "bank",
-    "phone_support": "listed",
-    "channels": [
-        {"kind": "phone", "value": "95599", "source": SOURCE, "verified_on": "2026-11-03"},
-    ],
-}
 
 
 def import_elsewhere(app: Flask, raw: dict[str, Any], *, replace: bool = False) -> None:

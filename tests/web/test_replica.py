@@ -23,7 +23,7 @@ from databases import BACKEND, TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from outage import Outage, outage_database
-from small_registry import SOURCE, small_registry_app
+from small_registry import NEW_PLATFORM, small_registry_app
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
 
 from registry.db import make_engine, upgrade
@@ -32,16 +32,6 @@ from registry.models import Base, ReportRow
 from registry.store import RegistryStore
 from verifier.web import ConfigError, create_app
 from verifier.web.extensions import app_session
-
-NEW_PLATFORM: dict[str, Any] = {
-    "slug": "example-bank",
-    "name": {"zh": "示例银行", "en": "Example Bank"},
-    "category": "bank",
-    "phone_support": "listed",
-    "channels": [
-        {"kind": "phone", "value": "95599", "source": SOURCE, "verified_on": "2026-11-03"},
-    ],
-}
 
 
 def replicate(primary: str, replica: str) -> None:
