@@ -150,3 +150,148 @@ def test_a_community_domain_resembling_a_verified_platform_says_both() -> None:
 def test_the_bank_s_own_community_domain_resembles_nobody(index: RegistryIndex) -> None:
     codes = [r.code for r in check("hzbank.com.cn", index).reasons]
     assert codes == ["community_listed_domain"]
+
+
+# --- lookalikes: community names are matched by the precise rules only ------------------------
+
+DIDI = Platform(
+    "didi",
+    "滴滴出行",
+    "DiDi",
+    category="ride-hailing",
+    phone_support="listed",
+    channels=(phone_channel("4000000999"), domain_channel("didichuxing.com")),
+)
+# A rival one letter away that only a phone book knows, and a company listed with one of its sites.
+DIDA = Platform(
+    "didachuxing",
+    "嘀嗒出行",
+    "",
+    category="ride-hailing",
+    phone_support="listed",
+    channels=(_community(domain_channel("didachuxing.com")),),
+    trust="community",
+)
+HSBC = Platform(
+    "hsbc",
+    "汇丰银行",
+    "",
+    category="bank",
+    phone_support="listed",
+    channels=(_community(phone_channel("95366")), _community(domain_channel("hsbc.com.cn"))),
+    trust="community",
+)
+# A numeric name from a routing list.
+EIGHTEEN = Platform(
+    "eighteen",
+    "十八",
+    "",
+    category="other",
+    channels=(_community(domain_channel("18.cn")),),
+    trust="community",
+)
+
+
+@pytest.fixture(scope="module")
+def crowded() -> RegistryIndex:
+    return RegistryIndex.build([ICBC, HZBANK, DIDI, DIDA, HSBC, EIGHTEEN])
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "hsbc.com",  # the company's own site under another suffix: a phone book lists one of many
+        "hsbc.net",
+        "hzbank.com",
+        "hzbamk.com.cn",  # a typo of a community name: as often a neighbour's own name
+        "hz-bank.com.cn",
+        "18183.com",  # a community number-name inside another: another company's
+        "hsbcbank.com",  # a community name with a word that is no bait
+    ],
+)
+def test_community_names_do_not_make_lookalikes_of_ordinary_hosts(
+    crowded: RegistryIndex, host: str
+) -> None:
+    verdict = check(host, crowded)
+    assert verdict.verdict == "unverified", [r.code for r in verdict.reasons]
+    assert verdict.impersonates is None
+
+
+@pytest.mark.parametrize(
+    ("host", "code"),
+    [
+        ("hsbc.com.cn.verify-login.top", "lookalike_official_domain_inside"),
+        ("hsbc-kefu.com", "lookalike_brand_with_words"),
+        ("hzbank-refund.cn", "lookalike_brand_with_words"),
+        ("hzbank.secure-login.top", "lookalike_brand_in_subdomain"),
+        ("hsbccom.cn", "lookalike_missing_dot"),
+        ("hzb\u0430nk.com.cn", "lookalike_homoglyph"),  # Cyrillic а
+    ],
+)
+def test_tricks_on_a_community_bank_are_still_caught(
+    crowded: RegistryIndex, host: str, code: str
+) -> None:
+    verdict = check(host, crowded)
+    assert verdict.verdict == "lookalike"
+    assert verdict.impersonates is not None
+    assert verdict.impersonates.slug in {"hsbc", "hzbank"}
+    assert code in [r.code for r in verdict.reasons]
+
+
+def test_a_typo_names_the_verified_platform_not_a_community_rival(crowded: RegistryIndex) -> None:
+    # did1chuxing is one letter from DiDi's didichuxing and from the rival's didachuxing.
+    verdict = check("did1chuxing.com", crowded)
+    assert verdict.verdict == "lookalike"
+    assert verdict.impersonates is not None and verdict.impersonates.slug == "didi"
+
+
+def test_the_rival_s_own_domain_is_listed_and_resembles_didi(crowded: RegistryIndex) -> None:
+    verdict = check("didachuxing.com", crowded)
+    assert (verdict.verdict, verdict.trust) == ("unverified", "community")
+    assert [r.code for r in verdict.reasons] == [
+        "community_listed_domain",
+        "community_domain_resembles",
+    ]
+
+
+# --- claims of a platform only the community tier knows ----------------------------------------
+
+
+def test_a_number_presented_as_a_community_platform_s_is_no_impersonation(
+    crowded: RegistryIndex,
+) -> None:
+    # A courier's own mobile, or a branch's line: a phone book lists some numbers, not all.
+    verdict = check("13912345678", crowded, claimed="hzbank", lang="en")
+    assert (verdict.verdict, verdict.risk) == ("unverified", "caution")
+    assert verdict.impersonates is None
+    assert [r.code for r in verdict.reasons] == ["community_platform_not_listed"]
+    message = verdict.reasons[0].message
+    assert "Bank of Hangzhou" in message and "community data set" in message
+
+
+def test_a_link_presented_as_a_community_platform_s_is_no_impersonation(
+    crowded: RegistryIndex,
+) -> None:
+    verdict = check("https://example.org/", crowded, claimed="hzbank")
+    assert verdict.verdict == "unverified"
+    assert "community_platform_not_listed" in [r.code for r in verdict.reasons]
+
+
+def test_a_trick_number_presented_as_a_community_platform_s_is_still_a_lookalike(
+    crowded: RegistryIndex,
+) -> None:
+    # 0095588 and 95588 with a digit added lean on ICBC's number, whoever they are presented as.
+    for number in ("0095588", "955880"):
+        verdict = check(number, crowded, claimed="hzbank")
+        assert (verdict.verdict, verdict.risk) == ("lookalike", "danger"), number
+        assert verdict.impersonates is not None and verdict.impersonates.slug == "hzbank"
+        codes = [r.code for r in verdict.reasons]
+        assert {"official_number_with_extra_digits", "near_official_number"} & set(codes), codes
+
+
+def test_a_number_presented_as_a_verified_platform_s_is_still_flagged(
+    crowded: RegistryIndex,
+) -> None:
+    verdict = check("13912345678", crowded, claimed="icbc")
+    assert verdict.verdict == "lookalike"
+    assert verdict.impersonates is not None and verdict.impersonates.slug == "icbc"

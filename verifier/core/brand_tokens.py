@@ -48,6 +48,8 @@ SERVICE_WORDS = frozenset(
 #: Leftovers of a dropped dot: ``alipaycom.com``, ``icbccomcn.cn``.
 _SUFFIX_WORDS = frozenset({"com", "cn", "comcn", "net", "netcn", "org", "www"})
 _WORD = re.compile(r"[a-z]+|\d+")
+#: A community name inside another host counts only with this many letters (not ``18``, ``12306``).
+MIN_COMMUNITY_LETTERS = 3
 
 
 def embedded_domain(host: str, index: LookalikeIndex) -> Lookalike | None:
@@ -96,6 +98,8 @@ def strong_enough(
     before, after = _bounded(text, start, stop)
     leftover = text[:start] + text[stop:]
     bait = _has_bait(words, leftover)
+    if all(b.community for b in brands):
+        return _community_strong_enough(token, before, after, bait)
     if not token.isascii():
         return True  # a Chinese brand name inside an IDN label is deliberate
     if len(token) >= STRONG_TOKEN_LENGTH:
@@ -107,6 +111,23 @@ def strong_enough(
     if len(token) == MIN_TYPO_LENGTH:
         return (before or after) and bait
     return before and after and bait
+
+
+def _community_strong_enough(token: str, before: bool, after: bool, bait: bool) -> bool:
+    """A name only a community data set gives always needs bait, and an ASCII one a word
+    boundary on both sides and letters enough to be a name: the company's other sites
+    (``bilibiligame.com``) and other companies' names (``18183.com`` beside ``18.cn``) contain
+    it as often as tricks do."""
+    if not token.isascii():
+        return bait
+    letters = sum(c.isalpha() for c in token)
+    return (
+        len(token) >= MIN_TYPO_LENGTH
+        and letters >= MIN_COMMUNITY_LETTERS
+        and before
+        and after
+        and bait
+    )
 
 
 def brand_in_subdomain(subdomain: str, link: ParsedLink, index: LookalikeIndex) -> Lookalike | None:

@@ -30,6 +30,7 @@ __all__ = [
     "official_domain",
     "pick",
     "verified_lookalike_index",
+    "verified_only",
 ]
 
 #: Typos are only matched for names at least this long; shorter ones match too much.
@@ -56,6 +57,9 @@ class Brand:
     domain: str = ""
     #: That domain's public suffix (``com``), or "".
     suffix: str = ""
+    #: True for a name only a community data set gives (a community platform's name, or a
+    #: community domain): matched with more caution (see :class:`LookalikeIndex`).
+    community: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,14 @@ def deletes(word: str) -> Iterator[str]:
 @dataclass
 class LookalikeIndex:
     """The registry's brands, keyed for constant-time lookalike detection.
+
+    Community brands (names only a community data set gives) are not proof of a company's whole
+    set of names: a phone book lists one of its sites, a routing list a few, and the same
+    name under another suffix or one letter away is as likely the company's own, or a
+    neighbour's, as a trick. They are filed only under the keys of the precise rules (exact
+    label, skeleton, short loose skeleton, and the automaton), never under the deletion, loose
+    or visual keys of the typo rules, and the detector asks more of them (see
+    :mod:`verifier.core.brand_tokens` and :mod:`verifier.core.lookalike`).
 
     Each map holds tuples, and a brand alone under a key (nearly every key of the deletion and
     loose maps) is the same one-brand tuple under all its keys: a registry of 100 000 platforms
@@ -125,6 +137,9 @@ class LookalikeIndex:
                 _add(index.by_label, brand.token, one)
                 sk = skeleton(brand.token)
                 _add(index.by_skeleton, sk, one)
+                if brand.community:
+                    _add(index.by_short_loose, loose_skeleton(brand.token), one)
+                    continue
                 if len(brand.token) >= MIN_TYPO_LENGTH:
                     for variant in {*deletes(brand.token), *deletes(sk)}:
                         _add(index.by_deletion, variant, one)
@@ -145,7 +160,12 @@ class LookalikeIndex:
         if tokens:
             index.automaton.make_automaton()
         index.owned = frozenset(owned)
-        index.lengths = frozenset(len(t) for t in index.by_label if len(t) >= MIN_TYPO_LENGTH)
+        index.lengths = frozenset(
+            len(brand.token)
+            for brands in index.by_label.values()
+            for brand in brands
+            if len(brand.token) >= MIN_TYPO_LENGTH and not brand.community
+        )
         return index
 
 
@@ -165,12 +185,12 @@ def _brands_of(platform: Platform) -> Iterator[Brand]:
             continue  # a host inside the registrable domain (mobile.example.com): not a name
         if label and suffix and not label.startswith("xn--"):
             seen.add(label)  # amazon.com and amazon.cn: one name, a brand under each suffix
-            yield Brand(platform, label, channel.value, suffix)
+            yield Brand(platform, label, channel.value, suffix, channel.trust == "community")
     for name in (*platform.aliases, platform.name_en, platform.name_zh):
         token = _token(name)
         if token and token not in seen:
             seen.add(token)
-            yield Brand(platform, token)
+            yield Brand(platform, token, community=platform.trust == "community")
 
 
 def _token(name: str) -> str:
@@ -210,7 +230,13 @@ def verified_lookalike_index(index: RegistryIndex) -> LookalikeIndex | None:
 
 
 def pick(brands: Iterable[Brand]) -> Brand:
-    return min(brands, key=lambda b: (b.platform.slug, b.domain))
+    """The brand to name among several under one key: a verified one before a community one
+    (a typo of DiDi names DiDi, not a community rival one letter away), then by slug."""
+    return min(brands, key=lambda b: (b.community, b.platform.slug, b.domain))
+
+
+def verified_only(brands: Iterable[Brand]) -> tuple[Brand, ...]:
+    return tuple(b for b in brands if not b.community)
 
 
 def official_domain(brand: Brand) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "judge_blocked",
     "judge_blocked_host",
     "judge_blocklisted",
+    "judge_community_claim",
     "judge_community_listed",
     "judge_matches",
     "judge_unlisted",
@@ -197,9 +198,22 @@ def note_claim_mismatch(j: Judgement, claimed: Platform | None) -> None:
     )
 
 
+def judge_community_claim(j: Judgement, claimed: Platform, kind: str) -> bool:
+    """A value presented as a platform's that only a community data set knows, and that lists
+    another: said plainly, but no impersonation. A phone book lists some of a company's numbers
+    and sites, not all of them (a courier's own mobile, a branch's line), so the value's absence
+    is no evidence. True when it applied."""
+    if claimed.trust != "community":
+        return False
+    j.registry_reason("community_platform_not_listed", platform=j.name(claimed), kind=kind)
+    return True
+
+
 def judge_unlisted(j: Judgement, claimed: Platform | None, kind: str) -> None:
     if claimed is None:
         j.registry_reason("not_in_registry", kind=kind)
+        return
+    if judge_community_claim(j, claimed, kind):
         return
     j.impersonates = claimed
     if j.verdict == "unverified":

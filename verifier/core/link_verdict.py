@@ -12,6 +12,7 @@ from verifier.core.judgement import (
     Judgement,
     judge_blocked_host,
     judge_blocklisted,
+    judge_community_claim,
     judge_community_listed,
     judge_matches,
     judge_unlisted,
@@ -51,6 +52,12 @@ def judge_link(text: str, j: Judgement, region: str, claimed: Platform | None) -
     _note_link_flags(j, link, text)
     if j.verdict == "unverified":
         _judge_lookalike(j, link)
+    if (
+        claimed is not None
+        and j.verdict == "unverified"
+        and judge_community_claim(j, claimed, "url")
+    ):
+        return link.normalized
     if j.verdict != "lookalike" and claimed is not None:
         # Presented as a platform's site, but not one of its domains.
         j.impersonates = claimed

@@ -16,9 +16,15 @@ Each trick has its own reason code, and each rule names the trick it stops:
 Precision matters as much as recall, so evidence is scaled to the brand: a name of three
 letters or fewer (``jd``, ``boc``) is never matched by a typo and counts inside another domain
 only at a word boundary *and* beside a service word (kefu, refund, login, …); longer names need
-less. Detection never compares the host with every platform in turn: :class:`LookalikeIndex`
-keeps exact-label, skeleton and deletion-neighbourhood maps and one Aho-Corasick automaton over
-every brand token, so a check costs about the same with 10 000 platforms as with 50.
+less. Names only a community data set gives (``Brand.community``) are matched by the precise
+rules alone: their official domain written out in another host, their name with a service word,
+their name with a dot left out or split, and letters from other scripts; never by a typo, an
+ASCII spelling, a hyphen or another suffix, which are as often the company's own sites (a phone
+book lists one of them) or another company's name.
+
+Detection never compares the host with every platform in turn: :class:`LookalikeIndex` keeps
+exact-label, skeleton and deletion-neighbourhood maps and one Aho-Corasick automaton over every
+brand token, so a check costs about the same with 10 000 platforms as with 50.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from verifier.core.brands import (
     deletes,
     lookalike_index,
     pick,
+    verified_only,
 )
 from verifier.core.confusables import (
     is_mixed_script,
@@ -114,6 +121,12 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
     """Suffix swaps, homoglyphs and hyphens: the name reads as a brand's, but is not its."""
     exact = index.by_label.get(label)
     if exact:
+        exact = verified_only(exact)
+        if not exact:
+            # hsbc.com beside a phone book's hsbc.com.cn: a community data set lists one of a
+            # company's sites, not all of them, so the name under another suffix is as likely
+            # its own as a swap.
+            return None
         brand = pick(exact)
         if len(label) >= MIN_TYPO_LENGTH or not suffix.startswith(("com", "net", "org")):
             # alipay.net beside alipay.com; icbc.cn beside icbc.com.cn. A name of three letters
@@ -122,6 +135,10 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
         return None
     sk = skeleton(shown)
     found = index.by_skeleton.get(sk)
+    if found and shown.isascii():
+        # An ASCII spelling of a community name (rn for m, 0 for o) is too often another
+        # company's own; letters from other scripts are never chosen by chance.
+        found = verified_only(found)
     if found:
         brand = pick(found)
         code = "lookalike_homoglyph" if not shown.isascii() else "lookalike_ascii_lookalike"
@@ -133,14 +150,16 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
     if any(c.isdigit() for c in label) and not label.isdigit():
         # 1oo86.cn, i0086.cn: a number-named brand (10086.cn) written with letters for digits.
         as_digits = label.translate(_LETTERS_FOR_DIGITS)
-        numeric = [b for b in index.by_label.get(as_digits, ()) if b.suffix == suffix]
+        numeric = [
+            b for b in verified_only(index.by_label.get(as_digits, ())) if b.suffix == suffix
+        ]
         if as_digits.isdigit() and not numeric and len(label) >= MIN_NUMBER_LENGTH:
             # l1188.com.cn, i0036.cn: the letters show the label was made to pass for a number,
             # so the digits that look alike (3/8, 6/9, 5/s) count as well. Without a letter
             # (11188, 10036) it is just another number, which someone may well own.
             numeric = [
                 b
-                for b in index.by_short_loose.get(loose_skeleton(label), ())
+                for b in verified_only(index.by_short_loose.get(loose_skeleton(label), ()))
                 if b.suffix == suffix and b.token.isdigit() and reads_as(label, b.token)
             ]
         if as_digits.isdigit() and numeric:
@@ -149,8 +168,11 @@ def _same_name(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lo
                 brand.platform, "lookalike_ascii_lookalike", brand.token, brand.domain, label
             )
     unhyphenated = label.replace("-", "")
-    if unhyphenated != label and unhyphenated in index.by_label:
-        brand = pick(index.by_label[unhyphenated])
+    hyphenated = (
+        verified_only(index.by_label.get(unhyphenated, ())) if unhyphenated != label else ()
+    )
+    if hyphenated:
+        brand = pick(hyphenated)
         return Lookalike(brand.platform, "lookalike_hyphenation", brand.token, brand.domain)
     return None
 
@@ -170,7 +192,11 @@ def _typo(label: str, shown: str, suffix: str, index: LookalikeIndex) -> Lookali
         keys.update((sk, *deletes(sk)))
     for key in keys:
         candidates.update(index.by_deletion.get(key, ()))
-        candidates.update(b for b in index.by_label.get(key, ()) if len(b.token) >= MIN_TYPO_LENGTH)
+        candidates.update(
+            b
+            for b in index.by_label.get(key, ())
+            if len(b.token) >= MIN_TYPO_LENGTH and not b.community
+        )
     # Two brands one keystroke away (cmbchina.com, cgbchina.com.cn): the one under the same
     # suffix is the one imitated.
     for brand in sorted(candidates, key=lambda b: (b.suffix != suffix, b.token, b.domain)):
@@ -213,8 +239,8 @@ def _loose(shown: str, suffix: str, index: LookalikeIndex) -> Lookalike | None:
     loose = loose_skeleton(shown)
     code = "lookalike_homoglyph" if not shown.isascii() else "lookalike_ascii_lookalike"
 
-    def order(brand: Brand) -> tuple[bool, str, str]:
-        return (brand.suffix != suffix, brand.platform.slug, brand.token)
+    def order(brand: Brand) -> tuple[bool, bool, str, str]:
+        return (brand.suffix != suffix, brand.community, brand.platform.slug, brand.token)
 
     if not shown.isascii():
         # ``ccḓ.com``, ``ʝb.com``, ``9ƽƽ16.com``: a short name or number written with accented,

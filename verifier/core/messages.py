@@ -51,6 +51,13 @@ REASON_MESSAGES: dict[str, tuple[str, str]] = {
         "A community domain list gives {domain} as {platform}'s; not yet verified by our "
         "moderators (source: {source}, {verified_on}). This is not an official confirmation.",
     ),
+    "community_platform_not_listed": (
+        "这里把它说成{platform}的{what}。{platform}只见于社区资料，我们的审核员尚未核实，"
+        "社区资料里也没有这个{what}：请到{platform}官网或官方 App 查证后再联系。",
+        "It is presented as {platform}'s {what}. {platform} is known only from a community data "
+        "set, which our moderators have not verified, and that data set does not list this "
+        "{what}: check it on {platform}'s own site or app before you use it.",
+    ),
     "community_domain_resembles": (
         "注意：{host} 与{platform}的官方域名 {official} 相似；社区资料把它列给了另一家机构，"
         "我们尚未核实，请勿把它当作{platform}的网站。",

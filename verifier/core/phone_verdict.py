@@ -7,6 +7,7 @@ from verifier.core.index import Platform
 from verifier.core.judgement import (
     Judgement,
     judge_blocklisted,
+    judge_community_claim,
     judge_matches,
     judge_unlisted,
 )
@@ -60,6 +61,10 @@ def judge_phone(
 
 def _judge_claimed_number(j: Judgement, parsed: ParsedPhone, claimed: Platform) -> None:
     """A number presented as a platform's that the platform does not list."""
+    if judge_community_claim(j, claimed, "phone"):
+        # No impersonation by absence; a number leaning on an official one still is one.
+        _judge_number_trick(j, parsed.normalized.removeprefix("+86"), claimed)
+        return
     j.impersonates = claimed
     name = j.name(claimed)
     j.registry_reason("not_listed_for_claimed", platform=name, kind="phone")
