@@ -34,8 +34,10 @@ TREE: dict[str, dict[str, Any]] = {
         "cellPhone": [95398, "12345678901234"],  # the second is no phone number
         "url": "https://www.hzbank.com.cn/",
     },
-    # 96110 is the verified anti-fraud line: a conflict.
+    # 96110 is the verified anti-fraud line, given by two orgs: it names neither (a shared
+    # number is no match), so both are new platforms and 96110 a conflict.
     "其它/某咨询公司.yaml": {"organization": "某咨询公司", "cellPhone": [96110, "400-333-4444"]},
+    "其它/某律所.yaml": {"organization": "某律所", "cellPhone": [96110, "400-444-5555"]},
 }
 
 
@@ -72,8 +74,9 @@ def test_dry_run_prints_the_report_and_changes_nothing(runner: CliRunner, tree: 
     result = run(runner, "registry", "import-community", "--vcards", str(tree), "--dry-run")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("orgs 3, matched 1, uncertain 0, created 2,")
-    assert "conflict phone 96110: verified for anti-fraud; claimed by 某咨询公司" in lines[1]
+    assert lines[0].startswith("orgs 4, matched 1, uncertain 0, created 3,")
+    assert lines[1].startswith("conflict phone 96110: verified for anti-fraud; claimed by ")
+    assert "某咨询公司" in lines[1] and "某律所" in lines[1]
     assert lines[-1] == "dry run: nothing changed"
     assert stats(runner) == before
     assert audit() == []
@@ -88,7 +91,7 @@ def test_import_writes_the_tier_audits_and_keeps_verified_rows(
         runner, "registry", "import-community", "--vcards", str(tree), "--report", str(report)
     )
     assert result.exit_code == 0, result.stderr
-    assert "community tier: platforms added 2," in result.stdout  # hzbank and the consultancy
+    assert "community tier: platforms added 3," in result.stdout  # hzbank and the two others
     assert verdict(runner, "95398") == ("unverified", "hzbank")
     assert verdict(runner, "400-111-2222") == ("unverified", "icbc")
     assert verdict(runner, "95588") == ("official", "icbc")
@@ -99,11 +102,11 @@ def test_import_writes_the_tier_audits_and_keeps_verified_rows(
     assert written["invalid"][0]["value"] == "12345678901234"
     ((actor, after),) = audit()
     assert actor == OPERATOR
-    assert after["platforms_added"] == 2
+    assert after["platforms_added"] == 3
 
     # A changed tree: hzbank gone, icbc's extra number gone; verified rows still untouched.
     changed = write_tree(
-        tmp_path / "changed", {"其它/某咨询公司.yaml": TREE["其它/某咨询公司.yaml"]}
+        tmp_path / "changed", {k: v for k, v in TREE.items() if k.startswith("其它/")}
     )
     result = run(runner, "registry", "import-community", "--vcards", str(changed))
     assert result.exit_code == 0, result.stderr
@@ -112,7 +115,35 @@ def test_import_writes_the_tier_audits_and_keeps_verified_rows(
     assert verdict(runner, "400-111-2222") == ("unverified", None)
     assert verdict(runner, "400-333-4444")[0] == "unverified"
     assert verified_export(runner) == before
-    assert stats(runner)["by_trust"]["community"]["platforms"] == 1
+    assert stats(runner)["by_trust"]["community"]["platforms"] == 2
+
+
+def test_an_org_giving_a_verified_number_joins_its_platform(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # vCards' 国家反诈中心 gives 96110, the verified anti-fraud line, and no site: the number
+    # alone matches it, so its other number becomes the platform's community channel.
+    tree = write_tree(
+        tmp_path / "vcards",
+        {
+            "政府机构/国家反诈中心.yaml": {
+                "organization": "国家反诈中心",
+                "cellPhone": [96110, "400-110-0000"],
+            }
+        },
+    )
+    before = verified_export(runner)
+    report = tmp_path / "report.json"
+    result = run(
+        runner, "registry", "import-community", "--vcards", str(tree), "--report", str(report)
+    )
+    assert result.exit_code == 0, result.stderr
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert [(m["platform"], m["by"]) for m in written["matched"]] == [("anti-fraud", "phone")]
+    assert written["conflicts"] == [] and written["created"] == []
+    assert verdict(runner, "96110") == ("official", "anti-fraud")
+    assert verdict(runner, "400-110-0000") == ("unverified", "anti-fraud")
+    assert verified_export(runner) == before
 
 
 def test_only_an_admin_may_import_as_a_user(runner: CliRunner, tree: Path) -> None:
@@ -172,6 +203,10 @@ def test_the_real_data_set_through_the_command(runner: CliRunner, tmp_path: Path
     counts = json.loads(report.read_text(encoding="utf-8"))["counts"]
     assert counts["orgs"] >= 250
     assert counts["created"] >= 200
+    matched = json.loads(report.read_text(encoding="utf-8"))["matched"]
+    assert ("国家反诈中心", "anti-fraud", "phone") in {
+        (m["org"], m["platform"], m["by"]) for m in matched
+    }
     assert verdict(runner, "95588") == ("official", "icbc")
     assert verdict(runner, "95398") == ("unverified", "hzbank")
     assert verified_export(runner) == before

@@ -7,14 +7,30 @@ its slugs are kept so a platform keeps its address across runs.
 
 Precision over recall, since a wrong entry names a scammer's number as a company's:
 
-- An org is **matched** to a verified platform when its site's domain, or its name (NFKC, case
-  folded) against the platform's names and aliases, points to exactly one platform and the other
-  signal does not point elsewhere. Two platforms, or name and domain disagreeing, make it
+- An org is **matched** to a verified platform by three signals: its site's domain; its name
+  against the platform's names and aliases (:func:`name_forms`: the exact form first, then the
+  forms without a mainland qualifier in brackets or a company-form word such as 有限公司 or
+  ``Inc.``); and its numbers, a number counting when a verified channel lists it and no other org
+  of the data set gives it (a number several orgs share, like a city's 12345, names none of them).
+  All signals pointing to one platform match it; signals pointing to several make the org
   **uncertain**: reported, neither merged nor created.
+- A match by domain alone is **uncertain** too, unless the org's site is one of the platform's
+  domains itself (``www.`` aside): a subsidiary's site under its parent's domain (阿里通信 at
+  ``aliqin.tmall.com``, 中国建设银行（亚洲） at ``www.asia.ccb.com``) is not the parent. So is a
+  match by number alone when the org has a site that is not the platform's (an org listing the
+  anti-fraud line beside its own site and numbers); 国家反诈中心, which gives 96110 and no site,
+  is matched.
 - A value that a verified channel gives to *another* platform, or that two organisations claim,
   is a **conflict**: kept out of the tier (so never answered) and reported with both sides.
 - Domain lists only extend platforms the tier already knows; a list matching no platform never
-  becomes one (1,500 mostly foreign brands would feed the lookalike detector).
+  becomes one (1,500 mostly foreign brands would feed the lookalike detector). A list lends its
+  plain domains to a platform only when (1) it holds a domain of that platform and of no other,
+  (2) its *name* names the platform (:func:`registry.community.domain_lists.list_name_keys`
+  against the platform's slug, the labels of its domains, or its English name, letters and
+  digits only), so that ``58tongcheng`` does not extend 转转 because it lists one of its domains,
+  and (3) it has at most :data:`MAX_LIST_DOMAINS` (300) plain domains, as a company's own sites
+  do, where Apple's 1,571 or Google's 826 are mostly CDNs, subsidiaries and typo domains. Lists
+  failing (2) or (3) are reported in ``lists_not_applied``, with the reason.
 """
 
 from __future__ import annotations
@@ -23,7 +39,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +54,7 @@ from registry.files import (
     platform_dict,
 )
 from verifier.core.index import Channel, Platform
+from verifier.core.link import split_registrable
 
 if TYPE_CHECKING:
     from registry.community.domain_lists import DomainList
@@ -68,7 +85,23 @@ CATEGORIES = {
 }
 SLUG_OK = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 KIND_ORDER = {"phone": 0, "email": 1, "domain": 2}
+#: The signals that match an org to a verified platform, in the order reports name them.
+SIGNALS = ("domain", "name", "phone")
 SITE_LABEL = {"zh": "官方网站", "en": "Official website"}
+#: A domain list with more plain domains than this is not applied. A company's own sites under
+#: many country suffixes stay below it (PayPal 244, Amazon 235, Mastercard 184 in the pinned
+#: data); above it, routing lists are mostly CDNs, subsidiaries and defensively registered names
+#: (BMW 730, Google 826, Alphabet 836, Apple 1,571), which a checker must not call official-ish.
+MAX_LIST_DOMAINS = 300
+# A mainland qualifier in brackets names the same company (汇丰银行（中国）); any other bracket
+# names another one (中国银行（香港）, 中国建设银行（亚洲）) and stays. Matched after name_key,
+# so full-width brackets are already ASCII ones.
+_MAINLAND = re.compile(r"\(\s*(?:中国|中国大陆|china|mainland\s*china|prc)\s*\)")
+# Company-form words cut from the end of a name, longest first, as often as they end it.
+_CJK_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "客服中心", "客服", "集团")
+_LATIN_SUFFIXES = frozenset(
+    {"co", "company", "corp", "corporation", "group", "holdings", "inc", "limited", "llc", "ltd"}
+)
 
 
 @dataclass
@@ -76,9 +109,13 @@ class CommunityReport:
     """What a build decided, for people to review (``as_dict`` for JSON, ``text`` for a tty)."""
 
     orgs: int = 0
-    #: ``{"org", "file", "platform", "by"}``: ``by`` is ``domain``, ``name`` or ``both``.
+    #: ``{"org", "file", "platform", "by"}``: ``by`` joins the signals that agree with ``+``, in
+    #: the order ``domain``, ``name``, ``phone`` (``domain+name``, ``phone``).
     matched: list[dict[str, Any]] = field(default_factory=list)
-    #: ``{"org", "file", "by_domain", "by_name"}``: slugs each signal points to.
+    #: ``{"org", "file", "by_domain", "by_name", "by_phone", "reason"}``: slugs each signal
+    #: points to; ``reason`` is ``several_platforms``, ``domain_only`` (a subsidiary's site
+    #: under a platform's domain, its name none of the platform's) or ``other_site`` (a
+    #: platform's number on an org whose site is not the platform's).
     uncertain: list[dict[str, Any]] = field(default_factory=list)
     #: ``{"org", "file", "platform"}``: new community platforms.
     created: list[dict[str, Any]] = field(default_factory=list)
@@ -95,6 +132,10 @@ class CommunityReport:
     lists_skipped: int = 0
     #: ``{"list", "platforms"}``: lists naming domains of several platforms (not applied).
     lists_uncertain: list[dict[str, Any]] = field(default_factory=list)
+    #: ``{"list", "platform", "domains", "reason"}``: lists holding a domain of one platform but
+    #: not applied: ``name_differs`` (the list's name does not name it) or ``too_large`` (more
+    #: than :data:`MAX_LIST_DOMAINS` plain domains); ``domains`` is how many the list has.
+    lists_not_applied: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -109,6 +150,7 @@ class CommunityReport:
             "lists_applied": len(self.lists_applied),
             "lists_skipped": self.lists_skipped,
             "lists_uncertain": len(self.lists_uncertain),
+            "lists_not_applied": len(self.lists_not_applied),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -125,10 +167,10 @@ class CommunityReport:
             verified = f"verified for {c['verified']}; " if c["verified"] else ""
             lines.append(f"conflict {c['kind']} {c['value']}: {verified}claimed by {sides}")
         for u in self.uncertain[:limit]:
-            lines.append(
-                f"uncertain {u['org']} ({u['file']}): domain → {', '.join(u['by_domain']) or '-'}, "
-                f"name → {', '.join(u['by_name']) or '-'}"
+            signals = ", ".join(
+                f"{signal} → {', '.join(u['by_' + signal]) or '-'}" for signal in SIGNALS
             )
+            lines.append(f"uncertain {u['org']} ({u['file']}): {signals} ({u['reason']})")
         hidden = max(0, len(self.conflicts) - limit) + max(0, len(self.uncertain) - limit)
         if hidden:
             lines.append(f"… and {hidden} more (see --report)")
@@ -149,6 +191,51 @@ def name_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+def name_forms(name: str) -> tuple[str, ...]:
+    """The forms a name is compared in: its :func:`name_key` first, then shorter forms.
+
+    The shorter forms drop a mainland qualifier in brackets and company-form words at the end
+    (有限公司, 股份有限公司, 集团, 客服; ``Inc.``, ``Ltd``, ``Group``), and a Latin name is also
+    taken as its letters and digits only (``LOUIS VUITTON`` = ``Louis-Vuitton``). A shorter form
+    under two CJK characters or three Latin letters or digits is left out: ``X Corp`` must not
+    become ``x``.
+
+    >>> name_forms("汇丰银行（中国）有限公司")
+    ('汇丰银行(中国)有限公司', '汇丰银行')
+    >>> name_forms("Apple Inc.")
+    ('appleinc.', 'appleinc', 'apple')
+    >>> name_forms("中国银行（香港）")
+    ('中国银行(香港)',)
+    """
+    key = name_key(name)
+    forms = [key, _strip_cjk_suffixes(_MAINLAND.sub("", key))]
+    if key.isascii():
+        folded = unicodedata.normalize("NFKC", name).casefold()
+        words = re.findall(r"[0-9a-z]+", _MAINLAND.sub(" ", folded))
+        forms.append("".join(words))
+        while words and words[-1] in _LATIN_SUFFIXES:
+            words.pop()
+        forms.append("".join(words))
+    shorter = [f for f in dict.fromkeys(forms[1:]) if f != key and _long_enough(f)]
+    return (key, *shorter)
+
+
+def _strip_cjk_suffixes(key: str) -> str:
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _CJK_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key, stripped = key[: -len(suffix)], True
+                break
+    return key
+
+
+def _long_enough(form: str) -> bool:
+    cjk = sum(not ch.isascii() for ch in form)
+    return cjk >= 2 or sum(ch.isascii() and ch.isalnum() for ch in form) >= 3
+
+
 def build_community_tier(
     current: RegistryData,
     vcards: VCards,
@@ -166,46 +253,49 @@ def build_community_tier(
         for c in p.channels:
             if c.trust == "verified":
                 owner.setdefault((c.kind, c.value), p.slug)
-    by_name: dict[str, set[str]] = defaultdict(set)
-    for p in verified:
-        for name in (p.name_zh, p.name_en, *p.aliases):
-            if name:
-                by_name[name_key(name)].add(p.slug)
+    names = _NameIndex(verified)
+    # How many orgs give each number: one that several give (a city's 12345, a group's shared
+    # line) is no sign of which platform any of them is.
+    givers = Counter(c.value for org in vcards.orgs for c in org.channels if c.kind == "phone")
 
     # Decide each org's target: a verified platform's slug, a new slug, or None (uncertain).
     targets: dict[str, str] = {}
-    taken = {p.slug for p in current.platforms if p.trust == "verified"}
-    # Slugs earlier runs gave community platforms, by name: kept, so addresses stay stable.
-    earlier = {
-        name_key(p.name_zh or p.name_en): p.slug for p in current.platforms if p.slug not in taken
-    }
     new_orgs: dict[str, VCardOrg] = {}
     for org in vcards.orgs:
-        domain_hits = _domain_matches(org, verified)
-        name_hits = sorted(by_name.get(name_key(org.organization), ()))
-        hits = set(domain_hits) | set(name_hits)
-        if len(hits) == 1:
-            slug = hits.pop()
-            by = "both" if domain_hits and name_hits else "domain" if domain_hits else "name"
-            report.matched.append(
-                {"org": org.organization, "file": org.file, "platform": slug, "by": by}
-            )
-            targets[org.file] = slug
-        elif hits:
-            report.uncertain.append(
+        signals = {
+            "domain": _domain_matches(org, verified),
+            "name": names.matches(org.organization),
+            "phone": sorted(
                 {
-                    "org": org.organization,
-                    "file": org.file,
-                    "by_domain": domain_hits,
-                    "by_name": name_hits,
+                    owner[("phone", c.value)]
+                    for c in org.channels
+                    if ("phone", c.value) in owner and givers[c.value] == 1
                 }
-            )
-        else:
-            slug = _new_slug(org, taken, earlier)
-            taken.add(slug)
+            ),
+        }
+        hits = {slug for slugs in signals.values() for slug in slugs}
+        reason = ""
+        if len(hits) > 1:
+            reason = "several_platforms"
+        elif hits and not signals["name"] and not signals["phone"]:
+            # Only the site says so: a subsidiary's site under its parent's domain is no match.
+            reason = "" if _site_is_own(org, verified, hits) else "domain_only"
+        elif hits and not signals["name"] and not signals["domain"] and org.registrable:
+            # Only a number says so, and the org's own site is elsewhere: an org that lists the
+            # anti-fraud line beside its own numbers is not the anti-fraud centre.
+            reason = "other_site"
+        entry = {"org": org.organization, "file": org.file}
+        if reason:
+            by_signal = {f"by_{signal}": slugs for signal, slugs in signals.items()}
+            report.uncertain.append({**entry, **by_signal, "reason": reason})
+        elif hits:
+            (slug,) = hits
+            by = "+".join(signal for signal in SIGNALS if signals[signal])
+            report.matched.append({**entry, "platform": slug, "by": by})
             targets[org.file] = slug
+        else:
             new_orgs[org.file] = org
-            report.created.append({"org": org.organization, "file": org.file, "platform": slug})
+    _name_new_platforms(current, new_orgs, targets, report)
 
     # Every value each target would get, with who claimed it.
     claims: dict[tuple[str, str], dict[str, list[tuple[str, Channel]]]] = defaultdict(
@@ -218,7 +308,11 @@ def build_community_tier(
         for channel in (*org.channels, *_site_channel(org)):
             claims[(channel.kind, channel.value)][target].append((org.organization, channel))
     if domain_lists:
-        _claim_list_domains(domain_lists, lists_date, targets, current, claims, owner, report)
+        english = {p.slug: p.name_en for p in verified}
+        english |= {
+            targets[f]: o.organization for f, o in new_orgs.items() if o.organization.isascii()
+        }
+        _claim_list_domains(domain_lists, lists_date, targets, english, claims, owner, report)
 
     channels: dict[str, list[Channel]] = defaultdict(list)
     countries = {p.slug: p.country for p in verified}
@@ -302,6 +396,75 @@ def _domain_matches(org: VCardOrg, platforms: Iterable[Platform]) -> list[str]:
     return sorted(slug for slug, length in best.items() if length == top)
 
 
+def _site_is_own(org: VCardOrg, platforms: Iterable[Platform], slugs: set[str]) -> bool:
+    """Whether the org's site (``www.`` aside) is itself a verified domain of one of ``slugs``,
+    not a host under it: ``www.icbc.com.cn`` is ICBC's, ``aliqin.tmall.com`` only under Tmall's."""
+    site = org.host.removeprefix("www.")
+    return any(
+        c.kind == "domain" and c.trust == "verified" and c.value == site
+        for p in platforms
+        if p.slug in slugs
+        for c in p.channels
+    )
+
+
+class _NameIndex:
+    """The verified platforms' names and aliases, in every form :func:`name_forms` gives."""
+
+    def __init__(self, platforms: Iterable[Platform]) -> None:
+        self.exact: dict[str, set[str]] = defaultdict(set)
+        self.loose: dict[str, set[str]] = defaultdict(set)
+        for p in platforms:
+            for name in (p.name_zh, p.name_en, *p.aliases):
+                if not name:
+                    continue
+                forms = name_forms(name)
+                self.exact[forms[0]].add(p.slug)
+                for form in forms:
+                    self.loose[form].add(p.slug)
+
+    def matches(self, name: str) -> list[str]:
+        """Slugs a name names: those its exact form names, else those any of its forms names
+        (several make the org uncertain, as any disagreement does)."""
+        forms = name_forms(name)
+        if forms[0] in self.exact:
+            return sorted(self.exact[forms[0]])
+        return sorted({slug for form in forms for slug in self.loose.get(form, ())})
+
+
+def _name_new_platforms(
+    current: RegistryData,
+    orgs: Mapping[str, VCardOrg],
+    targets: dict[str, str],
+    report: CommunityReport,
+) -> None:
+    """Give each org no platform matched a new slug (into ``targets``) and report it created.
+
+    Orgs an earlier run named pick first, so their slugs stay theirs; then orgs whose site is
+    their domain itself, so that ``tencent`` goes to 腾讯 (``www.tencent.com``) rather than to
+    腾讯云 (``cloud.tencent.com``); file order settles the rest, so the same data always gives
+    the same slugs.
+    """
+    taken = {p.slug for p in current.platforms if p.trust == "verified"}
+    # Slugs earlier runs gave community platforms, by name: kept, so addresses stay stable.
+    earlier = {
+        name_key(p.name_zh or p.name_en): p.slug for p in current.platforms if p.slug not in taken
+    }
+
+    def turn(org: VCardOrg) -> tuple[bool, bool, str]:
+        on_own_site = org.host.removeprefix("www.") == org.registrable
+        return name_key(org.organization) not in earlier, not on_own_site, org.file
+
+    for org in sorted(orgs.values(), key=turn):
+        slug = _new_slug(org, taken, earlier)
+        taken.add(slug)
+        targets[org.file] = slug
+    report.created = [
+        {"org": org.organization, "file": org.file, "platform": targets[org.file]}
+        for org in orgs.values()
+    ]
+
+
 def _site_channel(org: VCardOrg) -> tuple[Channel, ...]:
     if not org.registrable:
         return ()
@@ -361,14 +524,17 @@ def _claim_list_domains(
     lists: Mapping[str, DomainList],
     lists_date: str,
     targets: Mapping[str, str],
-    current: RegistryData,
+    english: Mapping[str, str],
     claims: dict[tuple[str, str], dict[str, list[tuple[str, Channel]]]],
     owner: Mapping[tuple[str, str], str],
     report: CommunityReport,
 ) -> None:
-    """A non-excluded list holding a domain of exactly one target platform lends that platform
-    its other plain domains (community, sourced to the list)."""
-    from registry.community.domain_lists import is_excluded_list
+    """A non-excluded list holding a domain of exactly one target platform, named for it and not
+    too large, lends that platform its other plain domains (community, sourced to the list).
+
+    ``english`` gives the target platforms' English names (a list's name is compared with them).
+    """
+    from registry.community.domain_lists import is_excluded_list, list_name_keys, name_token
 
     # Domains each target platform has: its verified ones and those claimed for it here.
     domains: dict[str, str] = {}
@@ -383,6 +549,18 @@ def _claim_list_domains(
         for slug in by_target:
             if domains.setdefault(value, slug) != slug:
                 ambiguous.add(value)
+    # What a list's name must be to name a platform: its slug, its English name, or one of its
+    # domains, as the label (``cebbank`` for cebbank.com) or whole (``eleme`` for ele.me),
+    # letters and digits only.
+    known: dict[str, set[str]] = defaultdict(set)
+    for slug in target_slugs:
+        known[slug] |= {name_token(slug), name_token(english.get(slug, ""))}
+    for domain, slug in domains.items():
+        label, suffix = split_registrable(domain)
+        if domain not in ambiguous and f"{label}.{suffix}" == domain:
+            known[slug] |= {name_token(label), name_token(domain)}
+    for keys in known.values():
+        keys.discard("")  # a Chinese-only English name gives no token
     for name in sorted(lists):
         domain_list = lists[name]
         if is_excluded_list(name):
@@ -396,6 +574,21 @@ def _claim_list_domains(
             report.lists_uncertain.append({"list": name, "platforms": sorted(hits)})
             continue
         slug = hits.pop()
+        reason = ""
+        if known[slug].isdisjoint(list_name_keys(name)):
+            reason = "name_differs"  # 58tongcheng holds one of 转转's domains; it is not 转转
+        elif len(domain_list.domains) > MAX_LIST_DOMAINS:
+            reason = "too_large"
+        if reason:
+            report.lists_not_applied.append(
+                {
+                    "list": name,
+                    "platform": slug,
+                    "domains": len(domain_list.domains),
+                    "reason": reason,
+                }
+            )
+            continue
         report.lists_applied.append({"list": name, "platform": slug})
         for raw in domain_list.domains:
             try:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +38,10 @@ __all__ = [
     "SOURCE_COMMIT",
     "DomainList",
     "is_excluded_list",
+    "list_name_keys",
     "lists_by_domain",
     "load_domain_lists",
+    "name_token",
 ]
 
 #: The commit of github.com/v2fly/domain-list-community the data folder was taken from.
@@ -315,3 +318,33 @@ def lists_by_domain(lists: Mapping[str, DomainList]) -> dict[str, tuple[str, ...
             if "." in host:
                 names.setdefault(host, set()).add(domain_list.name)
     return {host: tuple(sorted(names[host])) for host in sorted(names)}
+
+
+# Trailing words of a company's list name that name no other company: a region or an edition
+# (``hsbc-cn``, ``mihoyo-cn``, ``lark-global``, ``bytedance-ai-!cn``) and the couriers' "express"
+# (``sto-express`` for STO, whose site is sto.cn). Any other word is part of the name:
+# ``tencent-tme`` is Tencent Music, not Tencent.
+_QUALIFIERS = ("-cn", "-!cn", "-global", "-intl", "-express")
+
+
+def name_token(text: str) -> str:
+    """A name's letters and digits, lower case: how list names and platform names compare.
+
+    >>> name_token("China-Mobile"), name_token("LOUIS VUITTON"), name_token("京东")
+    ('chinamobile', 'louisvuitton', '')
+    """
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def list_name_keys(name: str) -> tuple[str, ...]:
+    """The forms a list's name names a company in: :func:`name_token` of the name, and of the
+    name without a trailing region or edition qualifier.
+
+    >>> list_name_keys("hsbc-cn"), list_name_keys("sto-express"), list_name_keys("tencent-tme")
+    (('hsbccn', 'hsbc'), ('stoexpress', 'sto'), ('tencenttme',))
+    """
+    keys = [name_token(name)]
+    for qualifier in _QUALIFIERS:
+        if name.endswith(qualifier):
+            keys.append(name_token(name.removesuffix(qualifier)))
+    return tuple(key for key in dict.fromkeys(keys) if key)

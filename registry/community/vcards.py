@@ -98,7 +98,7 @@ class VCards:
 def source_url(file: str) -> str:
     """The GitHub address of ``<category>/<name>.yaml`` at :data:`SOURCE_COMMIT`.
 
-    >>> source_url("金融银行/杭州银行.yaml")[-40:]
+    >>> source_url("金融银行/杭州银行.yaml")[-41:]
     '%E6%9D%AD%E5%B7%9E%E9%93%B6%E8%A1%8C.yaml'
     """
     return f"https://github.com/metowolf/vCards/blob/{SOURCE_COMMIT}/data/{quote(file, safe='/')}"

@@ -11,8 +11,10 @@ from registry.community.domain_lists import (
     SOURCE_COMMIT,
     DomainList,
     is_excluded_list,
+    list_name_keys,
     lists_by_domain,
     load_domain_lists,
+    name_token,
 )
 
 # The data set as published (see /work/shared/data/community/README.md); read-only.
@@ -263,6 +265,42 @@ def test_lists_by_domain_indexes_company_lists_only(tmp_path: Path) -> None:
         "shared.com": ("acme", "acmebank"),
         "www.acme.net": ("acme",),
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        # a company's list: its name, letters and digits only
+        ("icbc", ("icbc",)),
+        ("chinamobile", ("chinamobile",)),
+        # a region or edition qualifier also comes off
+        ("hsbc-cn", ("hsbccn", "hsbc")),
+        ("mihoyo-cn", ("mihoyocn", "mihoyo")),
+        ("lark-global", ("larkglobal", "lark")),
+        ("bytedance-ai-!cn", ("bytedanceaicn", "bytedanceai")),
+        # so does a courier's "express" (sto-express is STO, at sto.cn)
+        ("sto-express", ("stoexpress", "sto")),
+        # any other word is part of the name: tencent-tme is Tencent Music, not Tencent
+        ("tencent-tme", ("tencenttme",)),
+        ("58tongcheng", ("58tongcheng",)),
+    ],
+)
+def test_list_name_keys(name: str, keys: tuple[str, ...]) -> None:
+    assert list_name_keys(name) == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("China Mobile", "chinamobile"),
+        ("china-mobile", "chinamobile"),
+        ("ＬＯＵＩＳ　ＶＵＩＴＴＯＮ", "louisvuitton"),  # full-width, NFKC
+        ("ele.me", "eleme"),
+        ("京东", ""),  # no Latin letters: nothing to compare with a list's name
+    ],
+)
+def test_name_token(text: str, token: str) -> None:
+    assert name_token(text) == token
 
 
 # Real data: the published folder, loaded once. These check the module against what v2fly really

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from vcards_trees import write_tree
 
-from registry.community.build import build_community_tier, name_key
+from registry.community.build import MAX_LIST_DOMAINS, build_community_tier, name_forms, name_key
 from registry.community.vcards import (
     DATASET_DATE,
     SOURCE_COMMIT,
@@ -21,7 +21,7 @@ from registry.community.vcards import (
     load_vcards,
     source_url,
 )
-from registry.files import RegistryData, load_registry_file, registry_to_dict
+from registry.files import RegistryData, load_registry_file, parse_registry, registry_to_dict
 from registry.store import RegistryStore
 from verifier.core.check import check
 
@@ -31,7 +31,7 @@ BUNDLED = Path(__file__).resolve().parents[2] / "registry" / "data" / "registry.
 
 #: A small tree, one file per case the build must handle.
 TREE: dict[str, dict[str, Any]] = {
-    # Name and domain agree: matched; 95588 is verified there already (a duplicate).
+    # Name, domain and number agree: matched; 95588 is verified there already (a duplicate).
     "金融银行/中国工商银行.yaml": {
         "organization": "中国工商银行",
         "cellPhone": [95588, "400-111-2222"],
@@ -45,7 +45,8 @@ TREE: dict[str, dict[str, Any]] = {
         "workEmail": [{"email": "Service@HZBank.com.cn", "label": "客服"}],
         "url": "https://www.hzbank.com.cn/",
     },
-    # 96110 is the verified anti-fraud line's: a conflict, kept out of the tier.
+    # 96110 is the verified anti-fraud line's, and 甲快递 gives it too, so it names neither org
+    # (a shared number is no match): a conflict, kept out of the tier.
     "其它/某咨询公司.yaml": {
         "organization": "某咨询公司",
         "cellPhone": [96110, "400-333-4444"],
@@ -54,7 +55,7 @@ TREE: dict[str, dict[str, Any]] = {
     # One number claimed by two organisations: a conflict, in neither.
     "快递物流/甲快递.yaml": {
         "organization": "甲快递",
-        "cellPhone": ["400-555-6666", "400-555-7777"],
+        "cellPhone": ["400-555-6666", "400-555-7777", 96110],
         "url": "https://www.jiaexpress.com/",
     },
     "快递物流/乙快递.yaml": {
@@ -146,16 +147,23 @@ def test_matching_conflicts_and_creation(store: RegistryStore, tree: Path) -> No
     tier = build_community_tier(store.data(), load_vcards(tree))
     report = tier.report
     assert [(m["org"], m["platform"], m["by"]) for m in report.matched] == [
-        ("中国工商银行", "icbc", "both")
+        ("中国工商银行", "icbc", "domain+name+phone")
     ]
-    assert [(u["org"], u["by_domain"], u["by_name"]) for u in report.uncertain] == [
-        ("拼多多", ["icbc"], ["pinduoduo"])
+    assert report.uncertain == [
+        {
+            "org": "拼多多",
+            "file": "电商购物/拼多多.yaml",
+            "by_domain": ["icbc"],
+            "by_name": ["pinduoduo"],
+            "by_phone": [],
+            "reason": "several_platforms",
+        }
     ]
     assert report.duplicates == 2  # 95588 and icbc.com.cn
     conflicts = {c["value"]: c for c in report.conflicts}
     assert set(conflicts) == {"96110", "+864005556666"}
     assert conflicts["96110"]["verified"] == "anti-fraud"
-    assert [s["org"] for s in conflicts["96110"]["claims"]] == ["某咨询公司"]
+    assert [s["org"] for s in conflicts["96110"]["claims"]] == ["甲快递", "某咨询公司"]
     assert conflicts["+864005556666"]["verified"] is None
     assert sorted(s["org"] for s in conflicts["+864005556666"]["claims"]) == ["乙快递", "甲快递"]
     assert len(report.invalid) == 1
@@ -208,6 +216,193 @@ def _hash(name: str) -> str:
 def test_names_compare_after_nfkc_and_case_folding() -> None:
     assert name_key("ＩＣＢＣ ") == name_key("icbc")
     assert name_key("中国银行（香港）") != name_key("中国银行")
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        # company-form words go, as often as they end the name
+        ("腾讯集团有限公司", ("腾讯集团有限公司", "腾讯")),
+        ("中国工商银行股份有限公司", ("中国工商银行股份有限公司", "中国工商银行")),
+        ("工行客服", ("工行客服", "工行")),
+        # a mainland qualifier goes, wherever it stands; full-width brackets are ASCII ones
+        ("汇丰银行（中国）有限公司", ("汇丰银行(中国)有限公司", "汇丰银行")),
+        ("Acme (China)", ("acme(china)", "acme")),
+        # any other bracket names another company and stays
+        ("中国银行（香港）", ("中国银行(香港)",)),
+        ("中国建设银行（亚洲）", ("中国建设银行(亚洲)",)),
+        # a Latin name: letters and digits only, then without its company-form words
+        ("Apple Inc.", ("appleinc.", "appleinc", "apple")),
+        ("LOUIS VUITTON", ("louisvuitton",)),
+        ("JD.com", ("jd.com", "jdcom")),
+        # "co" is a word, not an ending: Costco keeps its name
+        ("Costco", ("costco",)),
+        # a shorter form under 3 Latin letters or 2 CJK characters is left out
+        ("X Corp", ("xcorp",)),
+        ("京客服", ("京客服",)),
+        # the name alone is never stripped to nothing
+        ("集团", ("集团",)),
+    ],
+)
+def test_name_forms(name: str, forms: tuple[str, ...]) -> None:
+    assert name_forms(name) == forms
+
+
+#: One org (or two) a case, and what the build decides for each: ``matched`` with the platform
+#: and the signals that agree, ``uncertain`` with the reason, or ``created``.
+MATCH_CASES: list[tuple[dict[str, dict[str, Any]], dict[str, tuple[str, ...]]]] = [
+    # a verified number alone, no site: matched (vCards' 国家反诈中心 gives only 96110)
+    (
+        {"政府机构/国家反诈中心.yaml": {"organization": "国家反诈中心", "cellPhone": [96110]}},
+        {"国家反诈中心": ("matched", "anti-fraud", "phone")},
+    ),
+    # a verified number two orgs give names neither: both created, the number a conflict
+    (
+        {
+            "其它/甲.yaml": {"organization": "甲热线", "cellPhone": [96110, "400-100-1000"]},
+            "其它/乙.yaml": {"organization": "乙热线", "cellPhone": [96110, "400-100-2000"]},
+        },
+        {"甲热线": ("created",), "乙热线": ("created",)},
+    ),
+    # number and name name different platforms: uncertain
+    (
+        {"电商购物/拼多多.yaml": {"organization": "拼多多", "cellPhone": [95588]}},
+        {"拼多多": ("uncertain", "several_platforms")},
+    ),
+    # a verified number on an org whose own site is elsewhere: uncertain
+    (
+        {
+            "其它/某咨询公司.yaml": {
+                "organization": "某咨询公司",
+                "cellPhone": [96110, "400-333-4444"],
+                "url": "https://www.mouzixun.com/",
+            }
+        },
+        {"某咨询公司": ("uncertain", "other_site")},
+    ),
+    # number and site agree, the name is a branch's: matched
+    (
+        {
+            "金融银行/某分行.yaml": {
+                "organization": "某分行",
+                "cellPhone": [95588],
+                "url": "https://branch.icbc.com.cn/",
+            }
+        },
+        {"某分行": ("matched", "icbc", "domain+phone")},
+    ),
+    # names in a shorter form: company-form words, a mainland qualifier, a Latin name's
+    # company-form word
+    (
+        {
+            "金融银行/甲.yaml": {"organization": "中国工商银行股份有限公司", "cellPhone": [1]},
+            "金融银行/乙.yaml": {"organization": "工行客服"},
+            "金融银行/丙.yaml": {"organization": "中国工商银行（中国）"},
+            "电商购物/丁.yaml": {"organization": "WeChat Pay Ltd."},
+        },
+        {
+            "中国工商银行股份有限公司": ("matched", "icbc", "name"),
+            "工行客服": ("matched", "icbc", "name"),
+            "中国工商银行（中国）": ("matched", "icbc", "name"),
+            "WeChat Pay Ltd.": ("matched", "wechat-pay", "name"),
+        },
+    ),
+    # another bracket names another company: not matched by name
+    (
+        {
+            "金融银行/亚洲.yaml": {
+                "organization": "中国工商银行（亚洲）",
+                "cellPhone": ["400-100-3000"],
+            }
+        },
+        {"中国工商银行（亚洲）": ("created",)},
+    ),
+    # a subsidiary's site under the platform's domain, its name none of the platform's: uncertain
+    (
+        {
+            "通讯服务/某通信.yaml": {
+                "organization": "某通信",
+                "cellPhone": ["400-100-4000"],
+                "url": "https://aliqin.icbc.com.cn/",
+            }
+        },
+        {"某通信": ("uncertain", "domain_only")},
+    ),
+    # the site is the platform's domain itself (www. aside): matched by the domain alone
+    (
+        {"金融银行/工银.yaml": {"organization": "工银", "url": "https://www.icbc.com.cn/"}},
+        {"工银": ("matched", "icbc", "domain")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), MATCH_CASES)
+def test_how_orgs_are_matched(
+    store: RegistryStore,
+    tmp_path: Path,
+    files: dict[str, dict[str, Any]],
+    expected: dict[str, tuple[str, ...]],
+) -> None:
+    report = build_community_tier(store.data(), load_vcards(write_tree(tmp_path, files))).report
+    decided: dict[str, tuple[str, ...]] = {}
+    for m in report.matched:
+        decided[m["org"]] = ("matched", m["platform"], m["by"])
+    for u in report.uncertain:
+        decided[u["org"]] = ("uncertain", u["reason"])
+    for c in report.created:
+        decided[c["org"]] = ("created",)
+    assert decided == expected
+
+
+def test_a_shorter_name_naming_two_platforms_is_uncertain(tmp_path: Path) -> None:
+    platforms = [
+        {"slug": slug, "name": name, "category": "other", "channels": []}
+        for slug, name in [("acme", "Acme"), ("acme-group", "Acme Group Ltd")]
+    ]
+    tree = write_tree(tmp_path, {"其它/a.yaml": {"organization": "Acme Holdings"}})
+    report = build_community_tier(
+        parse_registry({"platforms": platforms}), load_vcards(tree)
+    ).report
+    assert [(u["by_name"], u["reason"]) for u in report.uncertain] == [
+        (["acme", "acme-group"], "several_platforms")
+    ]
+    assert report.matched == report.created == []
+
+
+def test_a_company_gets_its_domain_before_a_product_on_a_subdomain(
+    store: RegistryStore, tmp_path: Path
+) -> None:
+    # 云服务 sorts before 互联网, so the cloud's file is read first; the slug still goes to the
+    # org whose site the domain is.
+    tree = write_tree(
+        tmp_path,
+        {
+            "云服务/腾讯云.yaml": {
+                "organization": "腾讯云",
+                "cellPhone": [95716],
+                "url": "https://cloud.tencent.com/",
+            },
+            "互联网/腾讯.yaml": {
+                "organization": "腾讯",
+                "cellPhone": ["0755-86013388"],
+                "url": "https://www.tencent.com/",
+            },
+        },
+    )
+    created = build_community_tier(store.data(), load_vcards(tree)).report.created
+    slugs = {c["org"]: c["platform"] for c in created}
+    assert slugs == {"腾讯": "tencent", "腾讯云": "tencent-" + _hash("腾讯云")[:6]}
+    assert [c["org"] for c in created] == ["腾讯云", "腾讯"]  # reported in file order
+
+    # A slug an earlier run gave still wins: addresses stay stable across runs.
+    earlier = parse_registry(
+        {"platforms": [{"slug": "tencent", "name": "腾讯云", "trust": "community", "channels": []}]}
+    )
+    rerun = build_community_tier(earlier, load_vcards(tree)).report.created
+    assert {c["org"]: c["platform"] for c in rerun} == {
+        "腾讯云": "tencent",
+        "腾讯": "tencent-" + _hash("腾讯")[:6],
+    }
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -295,6 +490,13 @@ def test_the_real_data_set(session: Any, real_vcards: Any) -> None:
     verified_values = {c.value for p in store.data().platforms for c in p.channels}
     tier = build_community_tier(store.data(), real_vcards)
     assert tier.report.counts()["matched"] >= 30
+    matched = {m["org"]: (m["platform"], m["by"]) for m in tier.report.matched}
+    assert matched["中国工商银行"] == ("icbc", "domain+name+phone")
+    assert matched["国家反诈中心"] == ("anti-fraud", "phone")  # 96110 alone
+    # Subsidiaries whose sites sit under a platform's domain are reported, not merged.
+    uncertain = {u["org"]: u["reason"] for u in tier.report.uncertain}
+    for subsidiary in ("阿里通信", "沃钱包", "中国建设银行（亚洲）"):
+        assert uncertain[subsidiary] == "domain_only"
     # The known mislabel of Apple's 400-666-8800 as JD's: vCards gives it to Apple (verified
     # there, so a duplicate); were it given to JD, it would be a conflict, never JD's.
     jd_claim = dataclasses.replace(
@@ -329,6 +531,28 @@ def test_the_real_data_set(session: Any, real_vcards: Any) -> None:
     assert check("96110", index).verdict == "official"
 
 
+def test_the_real_domain_lists_apply_by_name(real_vcards: Any) -> None:
+    from registry.community.domain_lists import DATASET_DATE as LISTS_DATE
+    from registry.community.domain_lists import load_domain_lists
+
+    lists = load_domain_lists(REAL_VCARDS.parent / "domain-list-community")
+    report = build_community_tier(
+        load_registry_file(BUNDLED), real_vcards, lists, lists_date=LISTS_DATE
+    ).report
+    applied = {a["list"]: a["platform"] for a in report.lists_applied}
+    assert applied["icbc"] == "icbc"
+    assert applied["chinamobile"] == "china-mobile"  # the slug, letters and digits only
+    assert applied["hsbc-cn"] == "hsbc"  # a region qualifier
+    refused = {n["list"]: (n["platform"], n["reason"]) for n in report.lists_not_applied}
+    # Lists that hold one domain of a platform they are not.
+    assert refused["58tongcheng"] == ("zhuanzhuan", "name_differs")
+    assert refused["tencent-tme"] == ("ximalaya", "name_differs")
+    assert refused["yuanfudao"] == ("yuansouti", "name_differs")
+    # A company's name, but a routing list of CDNs and defensive registrations.
+    assert refused["apple"] == ("apple", "too_large")
+    assert refused["google"] == ("google", "too_large")
+
+
 def test_source_addresses_are_percent_encoded() -> None:
     assert source_url("其它/Apple.yaml").endswith("/data/%E5%85%B6%E5%AE%83/Apple.yaml")
 
@@ -346,6 +570,14 @@ def test_domain_lists_extend_known_platforms_only(store: RegistryStore, tree: Pa
         "category-bank-cn": "hzbank.com.cn\nsomebank.cn\n",  # a grouping: excluded
         "foreignbrand": "foreignbrand.com\n",  # matches no platform: never one
         "mixed": "icbc.com.cn\nhzbank.com.cn\nmixed.cn\n",  # two platforms: not applied
+        # Holds hzbank's site, but its name is no name of hzbank's: not applied (as 58tongcheng
+        # holds a domain of 转转's).
+        "hangzhou-group": "hzbank.com.cn\nhz-group.cn\n",
+        # Named for hzbank with a region qualifier: applied.
+        "hzbank-cn": "hzbank.com.cn\nhzbank-cn.cn\n",
+        # Named for the consultancy, but more domains than a company's own sites: not applied.
+        "mouzixun-global": "".join(f"mouzixun{i}.com\n" for i in range(MAX_LIST_DOMAINS))
+        + "mouzixun.com\n",
     }
     for name, text in files.items():
         (lists / name).write_text(text, encoding="utf-8")
@@ -353,14 +585,79 @@ def test_domain_lists_extend_known_platforms_only(store: RegistryStore, tree: Pa
         store.data(), load_vcards(tree), load_domain_lists(lists), lists_date=LISTS_DATE
     )
     report = tier.report
-    assert report.lists_applied == [{"list": "hzbank", "platform": "hzbank"}]
+    assert report.lists_applied == [
+        {"list": "hzbank", "platform": "hzbank"},
+        {"list": "hzbank-cn", "platform": "hzbank"},
+    ]
     assert report.lists_skipped == 2
     assert report.lists_uncertain == [{"list": "mixed", "platforms": ["hzbank", "icbc"]}]
+    assert report.lists_not_applied == [
+        {"list": "hangzhou-group", "platform": "hzbank", "domains": 2, "reason": "name_differs"},
+        {
+            "list": "mouzixun-global",
+            "platform": "mouzixun",
+            "domains": MAX_LIST_DOMAINS + 1,
+            "reason": "too_large",
+        },
+    ]
+    assert report.counts()["lists_not_applied"] == 2
     domains = {c.value: c for p in tier.data.platforms if p.slug == "hzbank" for c in p.channels}
     assert domains["hzbank.cn"].source.endswith("/data/hzbank")
     assert domains["hzbank.cn"].verified_on == LISTS_DATE
     assert "www.hzbank.net" not in domains  # full: hosts are not taken
     conflict = next(c for c in report.conflicts if c["value"] == "pinduoduo.com")
     assert conflict["verified"] == "pinduoduo"
+    assert "hzbank-cn.cn" in domains
     values = {c.value for p in tier.data.platforms for c in p.channels}
     assert not values & {"pinduoduo.com", "somebank.cn", "foreignbrand.com", "mixed.cn"}
+    assert not values & {"hz-group.cn", "mouzixun0.com"}
+
+
+@pytest.mark.parametrize(
+    ("org", "list_name", "applied"),
+    [
+        # the label of one of the platform's domains (the slug is taken, so it differs)
+        ({"organization": "丙快递", "url": "https://jiaexpress.cn/"}, "jiaexpress", True),
+        # the platform's English name, letters and digits only
+        ({"organization": "Acme Widgets", "url": "https://www.aw-shop.com/"}, "acmewidgets", True),
+        # a domain whole, letters and digits only (v2fly's eleme for ele.me)
+        ({"organization": "饿了么", "url": "https://www.ele.me/"}, "eleme", True),
+        # a word more than the platform's name: another company (tencent-tme is Tencent Music)
+        ({"organization": "丙快递", "url": "https://jiaexpress.cn/"}, "jiaexpress-tme", False),
+        # a prefix of the name is not the name
+        ({"organization": "Acme Widgets", "url": "https://www.aw-shop.com/"}, "acme", False),
+    ],
+)
+def test_a_list_is_applied_only_when_its_name_names_the_platform(
+    store: RegistryStore, tmp_path: Path, org: dict[str, Any], list_name: str, applied: bool
+) -> None:
+    from registry.community.domain_lists import DATASET_DATE as LISTS_DATE
+    from registry.community.domain_lists import load_domain_lists
+
+    tree = write_tree(
+        tmp_path / "vcards",
+        {
+            # takes the slug jiaexpress, so that 丙快递 gets jiaexpress-<hash>
+            "快递物流/甲快递.yaml": {
+                "organization": "甲快递",
+                "url": "https://www.jiaexpress.com/",
+            },
+            "其它/org.yaml": {**org, "cellPhone": ["400-100-5000"]},
+        },
+    )
+    site = org["url"].split("//")[1].removeprefix("www.").rstrip("/")
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / list_name).write_text(f"{site}\nextra-{list_name}.com\n", encoding="utf-8")
+    tier = build_community_tier(
+        store.data(), load_vcards(tree), load_domain_lists(lists), lists_date=LISTS_DATE
+    )
+    slug = next(c["platform"] for c in tier.report.created if c["file"] == "其它/org.yaml")
+    values = {c.value for p in tier.data.platforms if p.slug == slug for c in p.channels}
+    assert (f"extra-{list_name}.com" in values) is applied
+    if applied:
+        assert tier.report.lists_applied == [{"list": list_name, "platform": slug}]
+    else:
+        assert [(n["list"], n["reason"]) for n in tier.report.lists_not_applied] == [
+            (list_name, "name_differs")
+        ]
