@@ -22,10 +22,10 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from verifier.core.extract import Contact
+from verifier.core.extract import Contact, ContactSpan
 from verifier.core.mentions import Mention
 
-__all__ = ["SERVICE_WORDS", "attribute"]
+__all__ = ["SERVICE_WORDS", "attribute", "attribute_spans"]
 
 #: Words that present a contact as a platform's service channel.
 SERVICE_WORDS = (
@@ -54,10 +54,12 @@ SERVICE_WORDS = (
 )
 _SERVICE = re.compile("|".join(map(re.escape, SERVICE_WORDS)), re.IGNORECASE)
 
-# Ends of a sentence or line: a claim does not cross them.
-_SENTENCE_END = re.compile(r"[。！？!?；;\n\r]|\.(?=\s)")
+# Ends of a sentence or line: a claim does not cross them. A "." ends a sentence only before
+# white space. Each expression starts with one character class, so that a search skips to the
+# next candidate at C speed instead of trying each alternative at every position.
+_SENTENCE_END = re.compile(r"[。！？!?；;\n\r.](?:(?<!\.)|(?=\s))")
 # The same ends, found in the text reversed.
-_SENTENCE_END_BACKWARDS = re.compile(r"[。！？!?；;\n\r]|(?<=\s)\.")
+_SENTENCE_END_BACKWARDS = re.compile(r"[。！？!?；;\n\r.](?:(?<!\.)|(?<=\s\.))")
 # Breaks between clauses of one sentence: a claim may cross them, at a cost.
 _CLAUSE_BREAK = re.compile(r"[，,、]")
 # An SMS signature: 【拼多多】 or [Pinduoduo] at the start or the end of the text.
@@ -82,8 +84,17 @@ def attribute(
     ...           [Mention(0, 3, "拼多多", pdd)])
     ('pinduoduo',)
     """
-    if not contacts:
-        return ()
+    spans = [(c.start, c.end, c.kind, c.value, c.label, c.parsed) for c in contacts]
+    return tuple(attribute_spans(text, spans, mentions))
+
+
+def attribute_spans(
+    text: str, spans: Sequence[ContactSpan], mentions: Sequence[Mention]
+) -> list[str | None]:
+    """:func:`attribute` for contacts as :func:`~verifier.core.extract.find_contact_spans`
+    gives them."""
+    if not spans:
+        return []
     backwards = text[::-1]
     mention_starts = [m.start for m in mentions]  # mentions are sorted by start
     signature = _signature(text, mentions)
@@ -91,23 +102,40 @@ def attribute(
     sole = next(iter(only)) if len(only) == 1 else None
     claims: list[str | None] = []
     lo = hi = 0
-    for contact in contacts:
+    nearby: list[Mention] = []
+    claim: str | None = None  # of the current sentence, unless several mentions compete
+    for span in spans:
+        start = span[0]
         # Contacts are sorted and sentences end with one character: a contact starting before
-        # the end of the previous contact's sentence is in that sentence.
-        if contact.start >= hi:
-            lo, hi = _sentence_around(text, backwards, contact.start)
-        first, last = bisect_left(mention_starts, lo), bisect_left(mention_starts, hi)
-        nearby = [m for m in mentions[first:last] if m.end <= hi]
-        if len(nearby) == 1:
-            claim: str | None = nearby[0].platform.slug  # the nearest, whatever the distance
+        # the end of the previous contact's sentence is in that sentence, and has its claim.
+        if start >= hi:
+            lo, hi = _sentence_around(text, backwards, start)
+            first, last = bisect_left(mention_starts, lo), bisect_left(mention_starts, hi)
+            nearby = [m for m in mentions[first:last] if m.end <= hi]
+            # One mention: the nearest, whatever the distance.
+            claim = nearby[0].platform.slug if len(nearby) == 1 else None
+            if claim is None and len(nearby) < 2:
+                claim = _unnamed_claim(text, lo, hi, signature, sole)
+        if len(nearby) < 2:
+            claims.append(claim)
         else:
-            claim = _nearest(text, contact, nearby) if nearby else None
-        if claim is None:
-            claim = signature
-        if claim is None and sole is not None and _SERVICE.search(text, lo, hi):
-            claim = sole
-        claims.append(claim)
-    return tuple(claims)
+            nearest = _nearest(text, start, span[1], nearby)
+            if nearest is None:
+                nearest = _unnamed_claim(text, lo, hi, signature, sole)
+            claims.append(nearest)
+    return claims
+
+
+def _unnamed_claim(
+    text: str, lo: int, hi: int, signature: str | None, sole: str | None
+) -> str | None:
+    """The claim on a contact that no mention in its sentence ``[lo, hi)`` makes: the SMS
+    signature's, or the text's only platform when the sentence uses a service word."""
+    if signature is not None:
+        return signature
+    if sole is not None and _SERVICE.search(text, lo, hi):
+        return sole
+    return None
 
 
 def _sentence_around(text: str, backwards: str, at: int) -> tuple[int, int]:
@@ -127,14 +155,15 @@ def _sentence_around(text: str, backwards: str, at: int) -> tuple[int, int]:
     )
 
 
-def _nearest(text: str, contact: Contact, mentions: Sequence[Mention]) -> str | None:
+def _nearest(text: str, start: int, end: int, mentions: Sequence[Mention]) -> str | None:
+    """The platform of the mention nearest the contact at ``[start, end)``."""
     best: tuple[int, str] | None = None
     for m in mentions:
-        if m.end <= contact.start:
-            gap = text[m.end : contact.start]
+        if m.end <= start:
+            gap = text[m.end : start]
             cost = len(gap)
         else:
-            gap = text[contact.end : m.start]
+            gap = text[end : m.start]
             cost = len(gap) + _AFTER_CONTACT
         cost += _PER_CLAUSE_BREAK * len(_CLAUSE_BREAK.findall(gap))
         if _SERVICE.search(gap):

@@ -27,7 +27,7 @@ from verifier.core.numerals import find_parsed_phone_numbers
 from verifier.core.phone import ParsedPhone
 from verifier.core.suffixes import split_host
 
-__all__ = ["Contact", "extract_contacts"]
+__all__ = ["Contact", "ContactSpan", "extract_contacts", "find_contact_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,9 @@ class Contact:
 
 # (folded start, folded end, kind, value, label, parsed phone)
 _Candidate = tuple[int, int, str, str, str, ParsedPhone | None]
+#: A contact as :func:`find_contact_spans` gives it: the fields of :class:`Contact` but its
+#: text, ``(start, end, kind, value, label, parsed)``.
+ContactSpan = tuple[int, int, str, str, str, ParsedPhone | None]
 _PRIORITY = {"email": 0, "url": 1, "handle": 2, "phone": 3}
 
 _LATIN = r"A-Za-z0-9\u00c0-\u052f"  # Latin, Greek and Cyrillic letters, and combining marks
@@ -95,7 +98,12 @@ _LINK_INTRO = re.compile(
     rf"[{_CJK}]*(?:访问|登录|登陆|打开|网址|官网|链接|进入|前往|点击|浏览|网站|地址|是|为)"
 )
 _HOST_AT = re.compile(rf"({_HOST})({_PATH})")
-_DOT_TOKEN = re.compile(_DOT)
+# _DOT on its own, led by one character class so that a search skips to the next candidate at C
+# speed (an alternation that starts with different kinds of items is tried at every position).
+_DOT_TOKEN = re.compile(
+    r"[.\[({【\s]"
+    r"(?:(?<=\.)|(?<=[\[({【]) ?(?:\.|[dD][oO][tT]|点) ?[\])}】]|(?<=\s)\s*[dD][oO][tT]\s+)"
+)
 _CHINESE_DIAN = re.compile(r"点(?<=[A-Za-z0-9]点)(?=[A-Za-z0-9])")
 _LOCAL_PART = re.compile(r"[A-Za-z0-9_.%+-]{1,64}$")
 _LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "_.%+-")
@@ -139,30 +147,71 @@ def extract_contacts(
     >>> [(c.kind, c.value) for c in extract_contacts("登录 icbc[.]com[.]cn 或加微信 pdd_kefu01")]
     [('url', 'icbc.com.cn'), ('handle', 'pdd_kefu01')]
     """
+    return tuple(
+        Contact(start, end, text[start:end], kind, value, label, parsed)
+        for start, end, kind, value, label, parsed in find_contact_spans(
+            text, known_phones, prefolded=prefolded
+        )
+    )
+
+
+def find_contact_spans(
+    text: str, known_phones: frozenset[str] = frozenset(), *, prefolded: Folded | None = None
+) -> list[ContactSpan]:
+    """:func:`extract_contacts` as plain tuples, ``(start, end, kind, value, label, parsed)``
+    with the fields of :class:`Contact`: the scanner builds its findings from them, and a
+    dense page's thousand contacts need no object each on the way."""
     folded, origin = prefolded or fold_with_offsets(text)
-    found: list[tuple[int, int, int, int, str, str, str, int]] = []
+    # (start, end, rank, kind, value, label, number) in the text as submitted; the parsed phone
+    # is looked up by number, since parsed numbers do not sort.
+    spans: list[tuple[int, int, int, str, str, str, int]] = []
     parsed: list[ParsedPhone | None] = []
     for start, end, kind, value, label, phone in _candidates(text, folded, origin, known_phones):
-        # span_in_original(origin, start, end), inlined: no candidate is empty.
-        first, last = origin[start], origin[end - 1] + 1
         # A link with a scheme wins even over an e-mail address: in "https://icbc.com.cn@evil.top"
         # the part before "@" is a user name, and the link is the contact.
         rank = -1 if kind == "url" and "://" in value else _PRIORITY[kind]
-        # The parsed phone is looked up by number: parsed numbers do not sort.
-        found.append((rank, first - last, first, last, kind, value, label, len(parsed)))
+        # span_in_original(origin, start, end), inlined: no candidate is empty.
+        spans.append((origin[start], origin[end - 1] + 1, rank, kind, value, label, len(parsed)))
         parsed.append(phone)
-    found.sort()
-    taken = bytearray(len(text))  # the characters of the contacts chosen so far
-    chosen: list[tuple[int, int, str, str, str, int]] = []
-    for _, _, first, last, kind, value, label, number in found:
-        if taken.find(1, first, last) >= 0:
+    spans.sort()
+    chosen: list[ContactSpan] = []
+    # Candidates overlap in small clusters (a link and the digits in its path, a handle and its
+    # number), and most overlap nothing: each cluster is settled on its own, which chooses what
+    # settling them all together in order of strength would.
+    cluster: list[tuple[int, int, int, str, str, str, int]] = []
+    cluster_end = 0
+    for span in spans:
+        if span[0] >= cluster_end:
+            _settle(cluster, parsed, chosen)
+            cluster = [span]
+        else:
+            cluster.append(span)
+        if span[1] > cluster_end:
+            cluster_end = span[1]
+    _settle(cluster, parsed, chosen)
+    return chosen
+
+
+def _settle(
+    cluster: list[tuple[int, int, int, str, str, str, int]],
+    parsed: list[ParsedPhone | None],
+    chosen: list[ContactSpan],
+) -> None:
+    """Append to ``chosen`` the contacts of ``cluster`` (overlapping candidates, sorted by
+    start) that win: the strongest kind first, then the longest, then the first."""
+    if len(cluster) == 1:  # the common case: a candidate that overlaps no other
+        start, end, _, kind, value, label, number = cluster[0]
+        chosen.append((start, end, kind, value, label, parsed[number]))
+        return
+    winners: list[tuple[int, int, int, str, str, str, int]] = []
+    for span in sorted(cluster, key=lambda s: (s[2], s[0] - s[1], *s)):
+        if any(span[0] < w[1] and w[0] < span[1] for w in winners):
             continue  # a stronger or longer contact already covers part of this one
-        taken[first:last] = b"\x01" * (last - first)
-        chosen.append((first, last, kind, value, label, number))
-    chosen.sort()  # by start: the contacts never overlap
-    return tuple(
-        Contact(first, last, text[first:last], kind, value, label, parsed[number])
-        for first, last, kind, value, label, number in chosen
+        winners.append(span)
+    winners.sort()  # by start: they never overlap
+    chosen.extend(
+        (start, end, kind, value, label, parsed[number])
+        for start, end, _, kind, value, label, number in winners
     )
 
 
@@ -181,6 +230,12 @@ class _Text:
         """The character of the submitted text that folded position ``at`` came from."""
         return self.text[at if self.origin is None else self.origin[at]]
 
+    def written_span(self, start: int, end: int) -> str:
+        """The submitted text that the folded span ``[start, end)`` came from (not empty)."""
+        if self.origin is None:
+            return self.text[start:end]
+        return self.text[self.origin[start] : self.origin[end - 1] + 1]
+
 
 def _candidates(
     text: str, folded: str, origin: tuple[int, ...] | None, known: frozenset[str]
@@ -196,9 +251,9 @@ def _candidates(
                 found.append(_link(t, m, m.start(), m.start(3), m.start(4)))
     for m in _BARE_LINK.finditer(links):
         # Most are decimals ("4.5", "345.84"): the first tests of _link, without its slicing.
-        written_host = _DOT_TOKEN.sub(".", m.group(1))
-        if len(written_host) <= 253 and _registrable_host(written_host) is not None:
-            found.append(_link(t, m, m.start(), m.start(1), m.start(2), bare=True))
+        written = _DOT_TOKEN.sub(".", m.group(1))
+        if len(written) <= 253 and _registrable_host(written) is not None:
+            found.append(_link(t, m, m.start(), m.start(1), m.start(2), bare=True, host=written))
     done = 0
     for at in _cjk_link_starts(t):
         if at >= done and (host := _HOST_AT.match(links, at)) is not None:
@@ -227,27 +282,39 @@ def _cjk_link_starts(t: _Text) -> Iterator[int]:
 
 
 def _link(
-    t: _Text, m: re.Match[str], start: int, host_at: int, rest_at: int, *, bare: bool = False
+    t: _Text,
+    m: re.Match[str],
+    start: int,
+    host_at: int,
+    rest_at: int,
+    *,
+    bare: bool = False,
+    host: str | None = None,
 ) -> _Candidate | None:
     """The link that ``m`` found, its host at ``host_at`` and its port and path at ``rest_at``;
-    None when it is no link. Bare links (no scheme) need a registrable domain."""
+    None when it is no link. Bare links (no scheme) need a registrable domain. ``host`` is the
+    host with its dots undone when the caller has checked it already (length and domain)."""
     raw_host, rest = t.links[host_at:rest_at], t.links[rest_at : m.end()]
-    host = _DOT_TOKEN.sub(".", raw_host)
-    if len(host) > 253:
-        return None  # longer than any host name
-    # Bare candidates are mostly decimals ("4.5", "345.84"): the suffix rejects them first.
-    if bare and _registrable_host(host) is None:
-        return None
-    for dot in _DOT_TOKEN.finditer(raw_host):
-        # "下载APP。中国人…": an ideographic full stop before CJK ends a sentence.
-        if t.written(host_at + dot.start()) in "。｡" and _CJK_CHAR.match(raw_host, dot.end()):
+    if host is None:
+        host = _DOT_TOKEN.sub(".", raw_host)
+        if len(host) > 253:
+            return None  # longer than any host name
+        # Bare candidates are mostly decimals ("4.5", "345.84"): the suffix rejects them first.
+        if bare and _registrable_host(host) is None:
             return None
+    written_host = t.written_span(host_at, rest_at)
+    if "。" in written_host or "｡" in written_host:
+        for dot in _DOT_TOKEN.finditer(raw_host):
+            # "下载APP。中国人…": an ideographic full stop before CJK ends a sentence.
+            if t.written(host_at + dot.start()) in "。｡" and _CJK_CHAR.match(raw_host, dot.end()):
+                return None
     if not bare and not (host[0].isdigit() or host[0] == "[" or _valid_host(host)):
         return None
-    for k in range(len(rest)):  # the path ends where the text leaves ASCII ("/a，请")
-        if not t.written(rest_at + k).isascii():
-            rest = rest[:k]
-            break
+    if rest and not t.written_span(rest_at, m.end()).isascii():
+        for k in range(len(rest)):  # the path ends where the text leaves ASCII ("/a，请")
+            if not t.written(rest_at + k).isascii():
+                rest = rest[:k]
+                break
     rest = _trim_trailing(rest)
     value = "" if bare else f"{m.group(1).lower().replace('xx', 'tt')}://{m.group(2) or ''}"
     return start, rest_at + len(rest), "url", value + host + rest, "", None

@@ -18,7 +18,7 @@ import ahocorasick
 from verifier.core.index import Platform, RegistryIndex
 from verifier.core.normalize import Folded, fold, fold_with_offsets, span_in_original
 
-__all__ = ["ORDINARY_WORDS", "Mention", "find_mentions"]
+__all__ = ["ORDINARY_WORDS", "Mention", "find_mention_spans", "find_mentions"]
 
 #: Names that never count as a mention, even when a registry entry uses one as a name or alias:
 #: on their own they are ordinary words ("平安" is safe and sound, "招商" is attracting investment,
@@ -109,15 +109,25 @@ def find_mentions(
     >>> [(m.start, m.end, m.text) for m in find_mentions("【拼多多】PDD客服, not pdd", index)]
     [(1, 4, '拼多多'), (5, 8, 'PDD')]
     """
+    return tuple(
+        Mention(start, end, text[start:end], platform)
+        for start, end, platform in find_mention_spans(text, index, prefolded=prefolded)
+    )
+
+
+def find_mention_spans(
+    text: str, index: RegistryIndex, *, prefolded: Folded | None = None
+) -> list[tuple[int, int, Platform]]:
+    """:func:`find_mentions` as ``(start, end, platform)`` tuples: the scanner makes a
+    :class:`Mention` only of those it keeps (the names inside contacts are not)."""
     automaton = _automaton(index)
     if not text or len(automaton) == 0:
-        return ()
+        return []
     folded, origin = prefolded or fold_with_offsets(text, lower=True)
     folded, origin = _collapse_whitespace(folded, origin, _spanned_runs(index))
     size = len(folded)
-    # (minus the length, start, end, platform): no two names share a span, so the platform
-    # is never compared when sorting.
-    candidates: list[tuple[int, int, int, Platform]] = []
+    # (start, end, platform): no two names share a span, so the platform is never compared.
+    candidates: list[tuple[int, int, Platform]] = []
     for last, (length, owners, latin_start, latin_end, platform) in automaton.iter(folded):
         end = last + 1
         start = end - length
@@ -132,19 +142,45 @@ def find_mentions(
             if owner is None:
                 continue
             platform = owner.platform
-        candidates.append((start - end, start, end, platform))
-    # Longest first; a shorter name overlapping one already taken is part of it.
-    candidates.sort()
-    taken = bytearray(size)
-    kept: list[tuple[int, int, int, Platform]] = []
-    for _, start, end, platform in candidates:
-        if taken.find(1, start, end) >= 0:
-            continue
-        taken[start:end] = b"\x01" * (end - start)
-        # span_in_original(origin, start, end), inlined: names are never empty.
-        kept.append((origin[start], len(kept), origin[end - 1] + 1, platform))
-    kept.sort()
-    return tuple(Mention(s, e, text[s:e], platform) for s, _, e, platform in kept)
+        candidates.append((start, end, platform))
+    candidates.sort()  # by start: the automaton finds them by end
+    kept: list[tuple[int, int, Platform]] = []
+    # Names overlap in small clusters ("中国工商银行" and "工商银行"), most of them in none: each
+    # cluster is settled on its own, which keeps what settling them all together would.
+    cluster: list[tuple[int, int, Platform]] = []
+    cluster_end = 0
+    for candidate in candidates:
+        if candidate[0] >= cluster_end:
+            _settle(cluster, kept)
+            cluster = [candidate]
+        else:
+            cluster.append(candidate)
+        if candidate[1] > cluster_end:
+            cluster_end = candidate[1]
+    _settle(cluster, kept)
+    # span_in_original(origin, start, end), inlined: names are never empty. Sorted as the
+    # names were taken, longest first, where two start in one character of the text (in its
+    # folding: "㍿" is "株式会社").
+    ordered = sorted(
+        (origin[start], start - end, start, origin[end - 1] + 1, platform)
+        for start, end, platform in kept
+    )
+    return [(start, end, platform) for start, _, _, end, platform in ordered]
+
+
+def _settle(
+    cluster: list[tuple[int, int, Platform]], kept: list[tuple[int, int, Platform]]
+) -> None:
+    """Append to ``kept`` the names of ``cluster`` (overlapping names, sorted by start) that
+    count: the longest first; a shorter name overlapping one already taken is part of it."""
+    if len(cluster) == 1:  # the common case: a name that overlaps no other
+        kept.append(cluster[0])
+        return
+    taken: list[tuple[int, int, Platform]] = []
+    for name in sorted(cluster, key=lambda c: (c[0] - c[1], c[0])):
+        if not any(name[0] < t[1] and t[0] < name[1] for t in taken):
+            taken.append(name)
+    kept.extend(sorted(taken, key=lambda c: c[0]))
 
 
 def _automaton(index: RegistryIndex) -> ahocorasick.Automaton:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from verifier.core.phone import InvalidPhone, ParsedPhone, parse_folded_phone
+from verifier.core.phone import ParsedPhone, parse_phone_digits
 
 __all__ = ["chinese_to_ascii", "find_parsed_phone_numbers", "find_phone_numbers"]
 
@@ -353,20 +353,16 @@ def _labelled(folded: str, start: int, label: _Label = _PHONE_LABEL) -> bool:
     # the number ("2026-03-14" after "于", prices after "¥"): walking back past the characters
     # allowed between settles them without building and reversing the window.
     steps = label.steps
-    if not start or steps[folded[start - 1]] == _STOP:
-        return False  # the common case, first
     window = max(0, start - 24)
     at = start - 1
     while at >= window:
         step = steps[folded[at]]
-        if step == _END:
-            break
         if step == _STOP:
-            return False
+            return False  # right before the number, the common case
+        if step == _END:
+            return label.pattern.match(folded[window:start].lower()[::-1]) is not None
         at -= 1
-    else:
-        return False
-    return label.pattern.match(folded[window:start].lower()[::-1]) is not None
+    return False
 
 
 def _blocked(folded: str, start: int, end: int, short: bool) -> bool:
@@ -393,7 +389,4 @@ def _blocked(folded: str, start: int, end: int, short: bool) -> bool:
 
 @lru_cache(maxsize=4096)
 def _parse(value: str, known: frozenset[str]) -> ParsedPhone | None:
-    try:
-        return parse_folded_phone(value, "CN", known)
-    except InvalidPhone:
-        return None
+    return parse_phone_digits(value, "CN", known)

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType, shortnumberinfo
@@ -29,6 +30,7 @@ __all__ = [
     "looks_like_phone",
     "normalize_phone",
     "parse_folded_phone",
+    "parse_phone_digits",
 ]
 
 #: Characters people write between digits: spaces, dashes, dots, brackets, slashes.
@@ -144,18 +146,43 @@ def parse_folded_phone(
         if not text or not _PHONE_CHARS.match(text):
             raise InvalidPhone("not_a_phone_number")
     international = text.lstrip().startswith("+")
-    digits = _SEPARATORS.sub("", text).lstrip("+")
+    parsed = _parse_digits(_SEPARATORS.sub("", text).lstrip("+"), international, region, known)
+    if isinstance(parsed, str):
+        raise InvalidPhone(parsed)
+    return _with_extension(parsed, extension)
+
+
+def parse_phone_digits(
+    value: str, region: str = "CN", known: frozenset[str] = frozenset()
+) -> ParsedPhone | None:
+    """:func:`parse_folded_phone` for ``value`` made of ASCII digits only, "+" first when it
+    is written with a country code, as the number finder gives it; None where that raises.
+    Without the clean-up of written punctuation and without an exception per invalid number:
+    a page's digits are mostly not phone numbers.
+
+    >>> parse_phone_digits("4008208820").normalized, parse_phone_digits("07551234567")
+    ('+864008208820', None)
+    """
+    parsed = _parse_digits(value.lstrip("+"), value[:1] == "+", region, known)
+    return None if isinstance(parsed, str) else parsed
+
+
+def _parse_digits(
+    digits: str, international: bool, region: str, known: frozenset[str]
+) -> ParsedPhone | str:
+    """The number whose digits (separators removed) are ``digits``, without its extension;
+    or the reason code it is none."""
     if not digits.isdecimal():
-        raise InvalidPhone("not_a_phone_number")
+        return "not_a_phone_number"
     # NFKC leaves other scripts' digits (Arabic-Indic "٩٥٥٨٨") alone and libphonenumber reads
     # them as digits, so the short-number path must too: registry values are ASCII.
     # (ASCII digits map to themselves; skipping the join saves ~3% of a phone verdict.)
     if not digits.isascii():
         digits = "".join(str(unicodedata.decimal(c)) for c in digits)
     if len(digits) > 17:
-        raise InvalidPhone("too_many_digits")
+        return "too_many_digits"
     if len(digits) < 3:
-        raise InvalidPhone("too_few_digits")
+        return "too_few_digits"
     if not international and digits.startswith("00"):
         digits, international = digits[2:], True  # 0086 …: the international call prefix
     if not international and region == "CN" and digits.startswith("86"):
@@ -166,41 +193,41 @@ def parse_folded_phone(
     if international and digits.startswith("86"):
         national = digits[2:].lstrip("0")  # "+86 (0)10 …": the trunk zero is not dialled
         if _CN_SHORT.match(national) or national in known:
-            return _with_extension(ParsedPhone(national, True, region="CN"), extension)
+            return ParsedPhone(national, True, region="CN")
         digits, international = national, False
         region = "CN"
         if len(national) < 3:
             # "0086", "+86 000": the country code and nothing after it (this used to reach
             # _cn_national with no digits and raise IndexError: a 500 on /api/v1/check).
-            raise InvalidPhone("too_few_digits")
+            return "too_few_digits"
     if not international:
         if digits in known:
-            return _with_extension(ParsedPhone(digits, True, region=region), extension)
+            return ParsedPhone(digits, True, region=region)
         short = _short_number(digits, region)
         if short is not None:
-            return _with_extension(short, extension)
+            return short
         if region == "CN":
-            fast = _cn_national(digits, extension, known)
+            fast = _cn_national(digits, known)
             if fast is not None:
                 return fast
             if digits[0] == "0" and digits[1:2] != "0":
                 # A trunk zero and a national number _cn_national found invalid: the full
                 # parser strips the same zero (its other prefixes, carrier and IP-call codes,
                 # begin with 1) and would find the same number invalid.
-                raise InvalidPhone("not_a_valid_number")
+                return "not_a_valid_number"
     try:
         number = phonenumbers.parse("+" + digits if international else digits, region)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone("not_a_phone_number") from exc
+    except phonenumbers.NumberParseException:
+        return "not_a_phone_number"
     # number_type() is UNKNOWN exactly when is_valid_number() is False, and the type is
     # wanted anyway (a mobile presented as a hotline): one call does both.
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
-        raise InvalidPhone("not_a_valid_number")
-    return _long_number(number, extension, kind)
+        return "not_a_valid_number"
+    return _long_number(number, kind)
 
 
-def _cn_national(digits: str, extension: str | None, known: frozenset[str]) -> ParsedPhone | None:
+def _cn_national(digits: str, known: frozenset[str]) -> ParsedPhone | None:
     """Mainland numbers without a country code, the common case, without a full parse.
 
     A plain mainland number is the digits after the trunk zero; building the PhoneNumber
@@ -216,7 +243,7 @@ def _cn_national(digits: str, extension: str | None, known: frozenset[str]) -> P
     kind = cn_number_type(national)
     if kind != PhoneNumberType.UNKNOWN or "+86" + national in known:
         number = phonenumbers.PhoneNumber(country_code=86, national_number=int(national))
-        return _long_number(number, extension, kind)
+        return _long_number(number, kind)
     return None
 
 
@@ -256,13 +283,36 @@ def _cn_descs() -> tuple[_Desc, tuple[tuple[int, _Desc], ...], _Desc, _Desc, boo
     )
 
 
-def _matches(national: str, desc: _Desc) -> bool:
-    if desc is None:
-        return False
-    lengths, pattern = desc
-    if lengths and len(national) not in lengths:
-        return False
-    return pattern.fullmatch(national) is not None
+class _CnTypes(NamedTuple):
+    """The descriptions of :func:`_cn_descs` that apply to mainland numbers of one length
+    (None where the description's possible lengths leave that length out)."""
+
+    general: re.Pattern[str] | None
+    special: tuple[tuple[int, re.Pattern[str]], ...]
+    fixed: re.Pattern[str] | None
+    mobile: re.Pattern[str] | None
+    same: bool
+
+
+@lru_cache(maxsize=64)
+def _cn_types(length: int) -> _CnTypes:
+    """:func:`_cn_descs` for numbers of ``length`` digits: each description's possible lengths
+    checked once, not on every number."""
+    general, special, fixed, mobile, same = _cn_descs()
+
+    def applying(desc: _Desc) -> re.Pattern[str] | None:
+        if desc is None:
+            return None
+        lengths, pattern = desc
+        return pattern if not lengths or length in lengths else None
+
+    return _CnTypes(
+        applying(general),
+        tuple((kind, p) for kind, desc in special if (p := applying(desc)) is not None),
+        applying(fixed),
+        applying(mobile),
+        same,
+    )
 
 
 def cn_number_type(national: str) -> int:
@@ -274,29 +324,29 @@ def cn_number_type(national: str) -> int:
     >>> cn_number_type("13800138000") == PhoneNumberType.MOBILE
     True
     """
-    general, special, fixed, mobile, same = _cn_descs()
-    if not _matches(national, general):
+    general, special, fixed, mobile, same = _cn_types(len(national))
+    if general is None or general.fullmatch(national) is None:
         return PhoneNumberType.UNKNOWN
-    for kind, desc in special:
-        if _matches(national, desc):
+    for kind, pattern in special:
+        if pattern.fullmatch(national) is not None:
             return kind
-    if _matches(national, fixed):
-        if same or _matches(national, mobile):
+    in_mobile = mobile is not None and mobile.fullmatch(national) is not None
+    if fixed is not None and fixed.fullmatch(national) is not None:
+        if same or in_mobile:
             return PhoneNumberType.FIXED_LINE_OR_MOBILE
         return PhoneNumberType.FIXED_LINE
-    if not same and _matches(national, mobile):
+    if not same and in_mobile:
         return PhoneNumberType.MOBILE
     return PhoneNumberType.UNKNOWN
 
 
-def _long_number(number: phonenumbers.PhoneNumber, extension: str | None, kind: int) -> ParsedPhone:
+def _long_number(number: phonenumbers.PhoneNumber, kind: int) -> ParsedPhone:
     national = str(number.national_number)
     cn = number.country_code == 86
     local = _CN_AREA_LOCAL.match(national) if cn else None
     return ParsedPhone(
         normalized=f"+{number.country_code}{national}",
         is_short=False,
-        extension=extension,
         region="CN" if cn else phonenumbers.region_code_for_number(number),
         local_short=local.group(2) if local else None,
         number=number,

@@ -9,16 +9,15 @@ overall risk. Spans are code-point offsets into the text as submitted.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from verifier.core.attribution import attribute
+from verifier.core.attribution import attribute_spans
 from verifier.core.check import check
-from verifier.core.extract import Contact, extract_contacts
+from verifier.core.extract import ContactSpan, find_contact_spans
 from verifier.core.index import Platform, RegistryIndex, gc_paused
 from verifier.core.judgement import official_channels
-from verifier.core.mentions import Mention, find_mentions
+from verifier.core.mentions import Mention, find_mention_spans
 from verifier.core.messages import render
 from verifier.core.normalize import fold_with_offsets
 from verifier.core.patterns import PatternHit, find_patterns
@@ -141,7 +140,7 @@ def scan(text: str, index: RegistryIndex, *, region: str = "CN", lang: str = "zh
 
 def _scan(text: str, index: RegistryIndex, region: str, lang: str) -> ScanResult:
     folded = fold_with_offsets(text)
-    contacts = extract_contacts(text, index.known_phones, prefolded=folded)
+    contacts = find_contact_spans(text, index.known_phones, prefolded=folded)
     # Mentions and patterns search the folded text lower-cased. Lower-casing the whole string
     # keeps the offsets unless a character lower-cases to several ("İ"); then fold again.
     lowered = folded[0].lower()
@@ -149,28 +148,33 @@ def _scan(text: str, index: RegistryIndex, region: str, lang: str) -> ScanResult
         folded = (lowered, folded[1])
     else:
         folded = fold_with_offsets(text, lower=True)
-    mentions = _outside(find_mentions(text, index, prefolded=folded), contacts)
-    claims = attribute(text, contacts, mentions)
+    mentions = tuple(
+        Mention(start, end, text[start:end], platform)
+        for start, end, platform in _outside(
+            find_mention_spans(text, index, prefolded=folded), contacts
+        )
+    )
+    claims = attribute_spans(text, contacts, mentions)
     # An article repeats its numbers; each (contact, claim) is judged once per scan.
     verdicts: dict[tuple[str, str, str | None], Verdict] = {}
     findings: list[Finding] = []
-    for contact, claim in zip(contacts, claims, strict=True):
-        key = (contact.kind, contact.value, claim)
+    for (start, end, kind, value, _, parsed), claim in zip(contacts, claims, strict=True):
+        key = (kind, value, claim)
         verdict = verdicts.get(key)
         if verdict is None:
             verdict = verdicts[key] = check(
-                contact.value,
+                value,
                 index,
-                kind=contact.kind,
+                kind=kind,
                 region=region,
                 claimed=claim,
                 lang=lang,
                 # Extraction parsed every number it found, for CN: no need to parse it again.
-                parsed=contact.parsed if region == "CN" else None,
+                parsed=parsed if region == "CN" else None,
             )
         # The verdict's input is what was judged (the contact with its obfuscation undone);
         # the finding's text is the contact as written.
-        findings.append(Finding(contact.start, contact.end, contact.text, claim, verdict))
+        findings.append(Finding(start, end, text[start:end], claim, verdict))
     patterns = find_patterns(text, prefolded=folded)
     reasons = tuple(Reason(p.code, render(p.code, lang, cue=p.text)) for p in patterns)
     found = tuple(findings)
@@ -204,19 +208,24 @@ def scan_risk(findings: tuple[Finding, ...], patterns: tuple[PatternHit, ...]) -
     return "safe"
 
 
-def _outside(mentions: tuple[Mention, ...], contacts: tuple[Contact, ...]) -> tuple[Mention, ...]:
+def _outside(
+    mentions: list[tuple[int, int, Platform]], contacts: list[ContactSpan]
+) -> list[tuple[int, int, Platform]]:
     """Mentions that are not part of a contact: "pinduoduo" inside pinduoduo-kefu.com is the
     contact's own business (the lookalike rules judge it), not the text naming a platform."""
     if not contacts:
         return mentions
-    starts = [c.start for c in contacts]  # sorted, and contacts never overlap
     kept = []
-    for m in mentions:
-        # The only contact that can overlap m is the last one starting before m ends.
-        at = bisect_left(starts, m.end) - 1
-        if at < 0 or contacts[at].end <= m.start:
-            kept.append(m)
-    return tuple(kept)
+    # Both are sorted and neither overlaps its own kind: the only contact that can overlap a
+    # mention is the last one starting before the mention ends, found by walking forwards.
+    at, last = -1, len(contacts) - 1
+    for mention in mentions:
+        start, end, _ = mention
+        while at < last and contacts[at + 1][0] < end:
+            at += 1
+        if at < 0 or contacts[at][1] <= start:
+            kept.append(mention)
+    return kept
 
 
 def _platforms(
