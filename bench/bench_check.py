@@ -35,8 +35,7 @@ sys.path.insert(0, str(ROOT))
 import phonenumbers
 import tldextract
 
-from registry.db import BUNDLED_REGISTRY
-from registry.files import load_registry_file
+from registry.db import bundled_registry
 from verifier.core.check import check
 from verifier.core.index import RegistryIndex
 
@@ -111,9 +110,9 @@ def measure_pair(
 
 
 def load_index() -> RegistryIndex:
-    """The bundled registry, indexed as the app indexes the database's copy."""
-    data = load_registry_file(str(BUNDLED_REGISTRY))
-    return RegistryIndex.build(data.platforms, data.blocklist)
+    """The bundled registry (both tiers), indexed as the app indexes the database's copy."""
+    data = bundled_registry()
+    return RegistryIndex.build(data.platforms, data.blocklist, reviewed=data.reviewed)
 
 
 def compare(

@@ -91,12 +91,13 @@ class Recall:
 
 
 def official_targets(index: RegistryIndex) -> tuple[list[Target], list[tuple[str, str, str]]]:
-    """Active official domains that are their own registrable domain; the others, with why."""
+    """Active official (verified) domains that are their own registrable domain; the others,
+    with why. Community domains are not targets: nobody has verified them as anyone's."""
     targets: list[Target] = []
     skipped: list[tuple[str, str, str]] = []
     for platform in index.platforms:
         for channel in platform.active_channels():
-            if channel.kind != "domain":
+            if channel.kind != "domain" or channel.trust != "verified":
                 continue
             registrable = normalize_link(channel.value).registrable
             if channel.scope == "exact" or registrable != channel.value:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from importlib import resources
@@ -12,15 +13,27 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from registry.files import load_registry_file
+from registry.files import RegistryData, load_registry_file, with_community_tier
 from registry.store import RegistryStore
 
-__all__ = ["BUNDLED_REGISTRY", "ensure_ready", "make_engine", "make_sessionmaker", "upgrade"]
+__all__ = [
+    "BUNDLED_COMMUNITY_TIER",
+    "BUNDLED_REGISTRY",
+    "bundled_registry",
+    "ensure_ready",
+    "make_engine",
+    "make_sessionmaker",
+    "upgrade",
+]
 
 log = logging.getLogger(__name__)
 
-#: The sourced registry shipped inside the package (see registry/data/README.md).
+#: The sourced registry shipped inside the package (see registry/data/README.md): its verified
+#: entries, written by people, ...
 BUNDLED_REGISTRY = resources.files("registry") / "data" / "registry.yaml"
+#: ... and its community tier, generated from the community data sets by
+#: ``python -m registry.community.bundle`` (never edited by hand).
+BUNDLED_COMMUNITY_TIER = resources.files("registry") / "data" / "community.json"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -62,6 +75,19 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(_alembic_config(engine), revision)
 
 
+@functools.cache
+def bundled_registry(*, community: bool = True) -> RegistryData:
+    """The registry shipped inside the package: its verified entries and (unless
+    ``community`` is false) its community tier laid over them. Read once per process: the
+    files are part of the installed package, and the records are immutable."""
+    with resources.as_file(BUNDLED_REGISTRY) as path:
+        data = load_registry_file(path)
+    if not community:
+        return data
+    with resources.as_file(BUNDLED_COMMUNITY_TIER) as path:
+        return with_community_tier(data, load_registry_file(path))
+
+
 def ensure_ready(engine: Engine) -> bool:
     """Upgrade the schema; load the bundled registry into an empty one. True if it loaded."""
     fresh = not inspect(engine).has_table("registry_meta")
@@ -70,8 +96,7 @@ def ensure_ready(engine: Engine) -> bool:
         store = RegistryStore(session)
         if not (fresh or store.is_empty()) or store.version() > 0:
             return False
-        with resources.as_file(BUNDLED_REGISTRY) as path:
-            data = load_registry_file(path)
+        data = bundled_registry()
         store.import_data(data, replace=True)
         session.commit()
     log.info("loaded the bundled registry: %d platforms", len(data.platforms))

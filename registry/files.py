@@ -8,6 +8,7 @@ deterministic, so export, import and export again gives the same bytes.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -51,6 +52,7 @@ __all__ = [
     "parse_platform",
     "parse_registry",
     "platform_dict",
+    "with_community_tier",
 ]
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -135,6 +137,35 @@ def parse_registry(raw: Any) -> RegistryData:
             raise RegistryFileError(f"{where}: value: also on the blocklist")
         values.add(review.value)
     return RegistryData(platforms, blocklist, reviewed)
+
+
+def with_community_tier(data: RegistryData, tier: RegistryData) -> RegistryData:
+    """``data`` (a registry's verified entries) with the community tier ``tier`` laid over it,
+    as ``RegistryStore.replace_community_tier`` would store it: community platforms added whole,
+    and verified platforms, which the tier names by slug, given its community channels after
+    their own (a value the platform already lists is left out). The tier names no verified
+    platform ``data`` lacks and no community platform whose slug ``data`` holds."""
+    by_slug = {p.slug: p for p in data.platforms}
+    extra: dict[str, tuple[Channel, ...]] = {}
+    added: list[Platform] = []
+    for platform in tier.platforms:
+        where = f"community tier: {platform.slug}"
+        if platform.trust == "community":
+            if platform.slug in by_slug:
+                raise RegistryFileError(f"{where}: slug: the registry already has it")
+            added.append(platform)
+        elif platform.slug not in by_slug:
+            raise RegistryFileError(f"{where}: no verified platform of that slug")
+        else:
+            own = {(c.kind, c.value) for c in by_slug[platform.slug].channels}
+            extra[platform.slug] = tuple(
+                c for c in platform.channels if (c.kind, c.value) not in own
+            )
+    platforms = tuple(
+        dataclasses.replace(p, channels=p.channels + extra[p.slug]) if p.slug in extra else p
+        for p in data.platforms
+    )
+    return dataclasses.replace(data, platforms=platforms + tuple(added))
 
 
 def parse_platform(entry: Any, where: str = "platform") -> Platform:

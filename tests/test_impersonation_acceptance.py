@@ -12,13 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from registry.db import BUNDLED_REGISTRY
-from registry.files import load_registry_file
+from registry.db import bundled_registry
 from verifier.core.check import check
 from verifier.core.index import RegistryIndex
 from verifier.core.verdict import Verdict
@@ -30,8 +28,7 @@ CYRILLIC_ALIPAY_PUNYCODE = CYRILLIC_ALIPAY.encode("idna").decode()
 
 @pytest.fixture(scope="module")
 def bundled_index() -> RegistryIndex:
-    with resources.as_file(BUNDLED_REGISTRY) as path:
-        data = load_registry_file(path)
+    data = bundled_registry()  # both tiers, as the app serves them
     return RegistryIndex.build(data.platforms, data.blocklist, reviewed=data.reviewed)
 
 

@@ -23,6 +23,7 @@ FILES_THE_APP_READS = [
     "verifier/templates/pages/check.html",
     "verifier/web/static/style.css",
     "registry/data/registry.yaml",
+    "registry/data/community.json",
     "registry/migrations/env.py",
     "registry/migrations/versions/0001_first_schema.py",
 ]

@@ -15,7 +15,6 @@ scanner regression.
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,7 @@ import pytest
 import yaml
 from small_registry import VERDICT_KEYS
 
-from registry.db import BUNDLED_REGISTRY
-from registry.files import load_registry_file
+from registry.db import bundled_registry
 from verifier.core.check import check
 from verifier.core.index import RegistryIndex
 from verifier.core.scan import scan
@@ -48,8 +46,7 @@ MENTION_KEYS = {"start", "end", "text", "platform"}
 
 @pytest.fixture(scope="module")
 def bundled_index() -> RegistryIndex:
-    with resources.as_file(BUNDLED_REGISTRY) as path:
-        data = load_registry_file(path)
+    data = bundled_registry()  # both tiers, as the app serves them
     return RegistryIndex.build(data.platforms, data.blocklist, reviewed=data.reviewed)
 
 

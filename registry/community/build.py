@@ -297,7 +297,10 @@ def build_community_tier(
             new_orgs[org.file] = org
     _name_new_platforms(current, new_orgs, targets, report)
 
-    # Every value each target would get, with who claimed it.
+    # Every value each target would get, with who claimed it. A matched platform whose own
+    # domain already covers the org's site gets no site channel: 微信支付's pay.weixin.qq.com
+    # must not make the whole of qq.com a community domain of WeChat Pay.
+    verified_by_slug = {p.slug: p for p in verified}
     claims: dict[tuple[str, str], dict[str, list[tuple[str, Channel]]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -305,7 +308,8 @@ def build_community_tier(
         target = targets.get(org.file)
         if target is None:
             continue
-        for channel in (*org.channels, *_site_channel(org)):
+        site = () if _covers(verified_by_slug.get(target), org.host) else _site_channel(org)
+        for channel in (*org.channels, *site):
             claims[(channel.kind, channel.value)][target].append((org.organization, channel))
     if domain_lists:
         english = {p.slug: p.name_en for p in verified}
@@ -463,6 +467,18 @@ def _name_new_platforms(
         {"org": org.organization, "file": org.file, "platform": targets[org.file]}
         for org in orgs.values()
     ]
+
+
+def _covers(platform: Platform | None, host: str) -> bool:
+    """Whether one of ``platform``'s verified domain channels covers ``host``."""
+    if platform is None or not host:
+        return False
+    return any(
+        c.kind == "domain"
+        and c.trust == "verified"
+        and (host == c.value or (c.scope == "subdomains" and host.endswith("." + c.value)))
+        for c in platform.channels
+    )
 
 
 def _site_channel(org: VCardOrg) -> tuple[Channel, ...]:
