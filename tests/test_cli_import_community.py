@@ -1,6 +1,7 @@
 """``verifier registry import-community``: the community tier from the vCards phone book.
 
-The database starts with the bundled registry (a fresh database's first start loads it). Small
+The database starts with the bundled registry, both tiers (a fresh database's first start loads
+it), so an import replaces the shipped community tier with what the tree gives. Small
 vCards trees are written in tmp_path; one test reads the real data set beside the checkout.
 """
 
@@ -86,12 +87,16 @@ def test_import_writes_the_tier_audits_and_keeps_verified_rows(
     runner: CliRunner, tree: Path, tmp_path: Path
 ) -> None:
     before = verified_export(runner)
+    shipped = stats(runner)["by_trust"]["community"]["platforms"]
     report = tmp_path / "report.json"
     result = run(
         runner, "registry", "import-community", "--vcards", str(tree), "--report", str(report)
     )
     assert result.exit_code == 0, result.stderr
-    assert "community tier: platforms added 3," in result.stdout  # hzbank and the two others
+    # The shipped tier already has hzbank (its slug is kept); the two others are new, and the
+    # rest of the shipped tier, which this tree does not give, is removed.
+    assert "community tier: platforms added 2," in result.stdout
+    assert f"platforms removed {shipped - 1}," in result.stdout
     assert verdict(runner, "95398") == ("unverified", "hzbank")
     assert verdict(runner, "400-111-2222") == ("unverified", "icbc")
     assert verdict(runner, "95588") == ("official", "icbc")
@@ -102,7 +107,7 @@ def test_import_writes_the_tier_audits_and_keeps_verified_rows(
     assert written["invalid"][0]["value"] == "12345678901234"
     ((actor, after),) = audit()
     assert actor == OPERATOR
-    assert after["platforms_added"] == 3
+    assert after["platforms_added"] == 2
 
     # A changed tree: hzbank gone, icbc's extra number gone; verified rows still untouched.
     changed = write_tree(
@@ -133,6 +138,7 @@ def test_an_org_giving_a_verified_number_joins_its_platform(
         },
     )
     before = verified_export(runner)
+    shipped = stats(runner)["by_trust"]["community"]["platforms"]
     report = tmp_path / "report.json"
     result = run(
         runner, "registry", "import-community", "--vcards", str(tree), "--report", str(report)
@@ -189,6 +195,7 @@ def test_the_real_data_set_through_the_command(runner: CliRunner, tmp_path: Path
     if not REAL_VCARDS.is_dir():
         pytest.fail(f"the vCards data set is missing: expected it at {REAL_VCARDS.resolve()}")
     before = verified_export(runner)
+    shipped = stats(runner)["by_trust"]["community"]["platforms"]
     report = tmp_path / "report.json"
     result = run(
         runner,

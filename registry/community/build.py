@@ -7,13 +7,10 @@ its slugs are kept so a platform keeps its address across runs.
 
 Precision over recall, since a wrong entry names a scammer's number as a company's:
 
-- An org is **matched** to a verified platform by three signals: its site's domain; its name
-  against the platform's names and aliases (:func:`name_forms`: the exact form first, then the
-  forms without a mainland qualifier in brackets or a company-form word such as 有限公司 or
-  ``Inc.``); and its numbers, a number counting when a verified channel lists it and no other org
-  of the data set gives it (a number several orgs share, like a city's 12345, names none of them).
-  All signals pointing to one platform match it; signals pointing to several make the org
-  **uncertain**: reported, neither merged nor created.
+- An org is **matched** to a verified platform by three signals, its site's domain, its name
+  and its numbers (:mod:`registry.community.matching`). All signals pointing to one platform
+  match it; signals pointing to several make the org **uncertain**: reported, neither merged
+  nor created.
 - A match by domain alone is **uncertain** too, unless the org's site is one of the platform's
   domains itself (``www.`` aside): a subsidiary's site under its parent's domain (阿里通信 at
   ``aliqin.tmall.com``, 中国建设银行（亚洲） at ``www.asia.ccb.com``) is not the parent. So is a
@@ -38,12 +35,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from registry.community.matching import (
+    SIGNALS,
+    OrgMatcher,
+    covers,
+    name_key,
+    verified_owners,
+)
 from registry.community.vcards import DATASET_DATE, VCardOrg, VCards
 from registry.files import (
     RegistryData,
@@ -53,7 +56,7 @@ from registry.files import (
     parse_registry,
     platform_dict,
 )
-from verifier.core.index import Channel, Platform
+from verifier.core.index import Channel
 from verifier.core.link import split_registrable
 
 if TYPE_CHECKING:
@@ -85,23 +88,12 @@ CATEGORIES = {
 }
 SLUG_OK = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 KIND_ORDER = {"phone": 0, "email": 1, "domain": 2}
-#: The signals that match an org to a verified platform, in the order reports name them.
-SIGNALS = ("domain", "name", "phone")
 SITE_LABEL = {"zh": "官方网站", "en": "Official website"}
 #: A domain list with more plain domains than this is not applied. A company's own sites under
 #: many country suffixes stay below it (PayPal 244, Amazon 235, Mastercard 184 in the pinned
 #: data); above it, routing lists are mostly CDNs, subsidiaries and defensively registered names
 #: (BMW 730, Google 826, Alphabet 836, Apple 1,571), which a checker must not call official-ish.
 MAX_LIST_DOMAINS = 300
-# A mainland qualifier in brackets names the same company (汇丰银行（中国）); any other bracket
-# names another one (中国银行（香港）, 中国建设银行（亚洲）) and stays. Matched after name_key,
-# so full-width brackets are already ASCII ones.
-_MAINLAND = re.compile(r"\(\s*(?:中国|中国大陆|china|mainland\s*china|prc)\s*\)")
-# Company-form words cut from the end of a name, longest first, as often as they end it.
-_CJK_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "客服中心", "客服", "集团")
-_LATIN_SUFFIXES = frozenset(
-    {"co", "company", "corp", "corporation", "group", "holdings", "inc", "limited", "llc", "ltd"}
-)
 
 
 @dataclass
@@ -186,56 +178,6 @@ class CommunityTier:
     report: CommunityReport
 
 
-def name_key(name: str) -> str:
-    """A name as compared: NFKC, case folded, white space removed (``ＩＣＢＣ`` = ``icbc``)."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def name_forms(name: str) -> tuple[str, ...]:
-    """The forms a name is compared in: its :func:`name_key` first, then shorter forms.
-
-    The shorter forms drop a mainland qualifier in brackets and company-form words at the end
-    (有限公司, 股份有限公司, 集团, 客服; ``Inc.``, ``Ltd``, ``Group``), and a Latin name is also
-    taken as its letters and digits only (``LOUIS VUITTON`` = ``Louis-Vuitton``). A shorter form
-    under two CJK characters or three Latin letters or digits is left out: ``X Corp`` must not
-    become ``x``.
-
-    >>> name_forms("汇丰银行（中国）有限公司")
-    ('汇丰银行(中国)有限公司', '汇丰银行')
-    >>> name_forms("Apple Inc.")
-    ('appleinc.', 'appleinc', 'apple')
-    >>> name_forms("中国银行（香港）")
-    ('中国银行(香港)',)
-    """
-    key = name_key(name)
-    forms = [key, _strip_cjk_suffixes(_MAINLAND.sub("", key))]
-    if key.isascii():
-        folded = unicodedata.normalize("NFKC", name).casefold()
-        words = re.findall(r"[0-9a-z]+", _MAINLAND.sub(" ", folded))
-        forms.append("".join(words))
-        while words and words[-1] in _LATIN_SUFFIXES:
-            words.pop()
-        forms.append("".join(words))
-    shorter = [f for f in dict.fromkeys(forms[1:]) if f != key and _long_enough(f)]
-    return (key, *shorter)
-
-
-def _strip_cjk_suffixes(key: str) -> str:
-    stripped = True
-    while stripped:
-        stripped = False
-        for suffix in _CJK_SUFFIXES:
-            if key.endswith(suffix) and len(key) > len(suffix):
-                key, stripped = key[: -len(suffix)], True
-                break
-    return key
-
-
-def _long_enough(form: str) -> bool:
-    cjk = sum(not ch.isascii() for ch in form)
-    return cjk >= 2 or sum(ch.isascii() and ch.isalnum() for ch in form) >= 3
-
-
 def build_community_tier(
     current: RegistryData,
     vcards: VCards,
@@ -247,52 +189,21 @@ def build_community_tier(
     verified = [p for p in current.platforms if p.trust == "verified"]
     report = CommunityReport(orgs=len(vcards.orgs))
     report.invalid = [asdict(i) for i in vcards.invalid]
-    # value → slug of the verified platform listing it (a value is listed by one platform).
-    owner: dict[tuple[str, str], str] = {}
-    for p in verified:
-        for c in p.channels:
-            if c.trust == "verified":
-                owner.setdefault((c.kind, c.value), p.slug)
-    names = _NameIndex(verified)
-    # How many orgs give each number: one that several give (a city's 12345, a group's shared
-    # line) is no sign of which platform any of them is.
-    givers = Counter(c.value for org in vcards.orgs for c in org.channels if c.kind == "phone")
+    owner = verified_owners(verified)
+    matcher = OrgMatcher(verified, vcards.orgs)
 
     # Decide each org's target: a verified platform's slug, a new slug, or None (uncertain).
     targets: dict[str, str] = {}
     new_orgs: dict[str, VCardOrg] = {}
     for org in vcards.orgs:
-        signals = {
-            "domain": _domain_matches(org, verified),
-            "name": names.matches(org.organization),
-            "phone": sorted(
-                {
-                    owner[("phone", c.value)]
-                    for c in org.channels
-                    if ("phone", c.value) in owner and givers[c.value] == 1
-                }
-            ),
-        }
-        hits = {slug for slugs in signals.values() for slug in slugs}
-        reason = ""
-        if len(hits) > 1:
-            reason = "several_platforms"
-        elif hits and not signals["name"] and not signals["phone"]:
-            # Only the site says so: a subsidiary's site under its parent's domain is no match.
-            reason = "" if _site_is_own(org, verified, hits) else "domain_only"
-        elif hits and not signals["name"] and not signals["domain"] and org.registrable:
-            # Only a number says so, and the org's own site is elsewhere: an org that lists the
-            # anti-fraud line beside its own numbers is not the anti-fraud centre.
-            reason = "other_site"
+        match = matcher.match(org)
         entry = {"org": org.organization, "file": org.file}
-        if reason:
-            by_signal = {f"by_{signal}": slugs for signal, slugs in signals.items()}
-            report.uncertain.append({**entry, **by_signal, "reason": reason})
-        elif hits:
-            (slug,) = hits
-            by = "+".join(signal for signal in SIGNALS if signals[signal])
-            report.matched.append({**entry, "platform": slug, "by": by})
-            targets[org.file] = slug
+        if match.reason:
+            by_signal = {f"by_{signal}": slugs for signal, slugs in match.signals.items()}
+            report.uncertain.append({**entry, **by_signal, "reason": match.reason})
+        elif match.platform:
+            report.matched.append({**entry, "platform": match.platform, "by": match.by})
+            targets[org.file] = match.platform
         else:
             new_orgs[org.file] = org
     _name_new_platforms(current, new_orgs, targets, report)
@@ -308,7 +219,7 @@ def build_community_tier(
         target = targets.get(org.file)
         if target is None:
             continue
-        site = () if _covers(verified_by_slug.get(target), org.host) else _site_channel(org)
+        site = () if covers(verified_by_slug.get(target), org.host) else _site_channel(org)
         for channel in (*org.channels, *site):
             claims[(channel.kind, channel.value)][target].append((org.organization, channel))
     if domain_lists:
@@ -379,63 +290,6 @@ def build_community_tier(
     return CommunityTier(registry, parse_registry(registry), report)
 
 
-def _domain_matches(org: VCardOrg, platforms: Iterable[Platform]) -> list[str]:
-    """Slugs of the platforms whose verified domain channel covers the org's site most closely
-    (``pay.weixin.qq.com`` exact beats ``qq.com``), or whose domain is its registrable domain."""
-    if not org.host:
-        return []
-    best: dict[str, int] = {}
-    for p in platforms:
-        for c in p.channels:
-            if c.kind != "domain" or c.trust != "verified":
-                continue
-            covers = org.host == c.value or (
-                c.scope == "subdomains" and org.host.endswith("." + c.value)
-            )
-            if covers or org.registrable == c.value:
-                best[p.slug] = max(best.get(p.slug, 0), len(c.value))
-    if not best:
-        return []
-    top = max(best.values())
-    return sorted(slug for slug, length in best.items() if length == top)
-
-
-def _site_is_own(org: VCardOrg, platforms: Iterable[Platform], slugs: set[str]) -> bool:
-    """Whether the org's site (``www.`` aside) is itself a verified domain of one of ``slugs``,
-    not a host under it: ``www.icbc.com.cn`` is ICBC's, ``aliqin.tmall.com`` only under Tmall's."""
-    site = org.host.removeprefix("www.")
-    return any(
-        c.kind == "domain" and c.trust == "verified" and c.value == site
-        for p in platforms
-        if p.slug in slugs
-        for c in p.channels
-    )
-
-
-class _NameIndex:
-    """The verified platforms' names and aliases, in every form :func:`name_forms` gives."""
-
-    def __init__(self, platforms: Iterable[Platform]) -> None:
-        self.exact: dict[str, set[str]] = defaultdict(set)
-        self.loose: dict[str, set[str]] = defaultdict(set)
-        for p in platforms:
-            for name in (p.name_zh, p.name_en, *p.aliases):
-                if not name:
-                    continue
-                forms = name_forms(name)
-                self.exact[forms[0]].add(p.slug)
-                for form in forms:
-                    self.loose[form].add(p.slug)
-
-    def matches(self, name: str) -> list[str]:
-        """Slugs a name names: those its exact form names, else those any of its forms names
-        (several make the org uncertain, as any disagreement does)."""
-        forms = name_forms(name)
-        if forms[0] in self.exact:
-            return sorted(self.exact[forms[0]])
-        return sorted({slug for form in forms for slug in self.loose.get(form, ())})
-
-
 def _name_new_platforms(
     current: RegistryData,
     orgs: Mapping[str, VCardOrg],
@@ -467,18 +321,6 @@ def _name_new_platforms(
         {"org": org.organization, "file": org.file, "platform": targets[org.file]}
         for org in orgs.values()
     ]
-
-
-def _covers(platform: Platform | None, host: str) -> bool:
-    """Whether one of ``platform``'s verified domain channels covers ``host``."""
-    if platform is None or not host:
-        return False
-    return any(
-        c.kind == "domain"
-        and c.trust == "verified"
-        and (host == c.value or (c.scope == "subdomains" and host.endswith("." + c.value)))
-        for c in platform.channels
-    )
 
 
 def _site_channel(org: VCardOrg) -> tuple[Channel, ...]:

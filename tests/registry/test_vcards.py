@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from vcards_trees import write_tree
 
-from registry.community.build import MAX_LIST_DOMAINS, build_community_tier, name_forms, name_key
+from registry.community.build import MAX_LIST_DOMAINS, build_community_tier
+from registry.community.matching import name_forms, name_key
 from registry.community.vcards import (
     DATASET_DATE,
     SOURCE_COMMIT,
