@@ -147,8 +147,8 @@ def parse_folded_phone(
             raise InvalidPhone("not_a_phone_number")
     international = text.lstrip().startswith("+")
     parsed = _parse_digits(_SEPARATORS.sub("", text).lstrip("+"), international, region, known)
-    if isinstance(parsed, str):
-        raise InvalidPhone(parsed)
+    if isinstance(parsed, InvalidPhone):
+        raise parsed
     return _with_extension(parsed, extension)
 
 
@@ -164,25 +164,26 @@ def parse_phone_digits(
     ('+864008208820', None)
     """
     parsed = _parse_digits(value.lstrip("+"), value[:1] == "+", region, known)
-    return None if isinstance(parsed, str) else parsed
+    return None if isinstance(parsed, InvalidPhone) else parsed
 
 
 def _parse_digits(
     digits: str, international: bool, region: str, known: frozenset[str]
-) -> ParsedPhone | str:
+) -> ParsedPhone | InvalidPhone:
     """The number whose digits (separators removed) are ``digits``, without its extension;
-    or the reason code it is none."""
+    or the error saying why it is none, returned, not raised: most digits of a page are not
+    numbers, and the scanner wants no exception per run."""
     if not digits.isdecimal():
-        return "not_a_phone_number"
+        return InvalidPhone("not_a_phone_number")
     # NFKC leaves other scripts' digits (Arabic-Indic "٩٥٥٨٨") alone and libphonenumber reads
     # them as digits, so the short-number path must too: registry values are ASCII.
     # (ASCII digits map to themselves; skipping the join saves ~3% of a phone verdict.)
     if not digits.isascii():
         digits = "".join(str(unicodedata.decimal(c)) for c in digits)
     if len(digits) > 17:
-        return "too_many_digits"
+        return InvalidPhone("too_many_digits")
     if len(digits) < 3:
-        return "too_few_digits"
+        return InvalidPhone("too_few_digits")
     if not international and digits.startswith("00"):
         digits, international = digits[2:], True  # 0086 …: the international call prefix
     if not international and region == "CN" and digits.startswith("86"):
@@ -199,7 +200,7 @@ def _parse_digits(
         if len(national) < 3:
             # "0086", "+86 000": the country code and nothing after it (this used to reach
             # _cn_national with no digits and raise IndexError: a 500 on /api/v1/check).
-            return "too_few_digits"
+            return InvalidPhone("too_few_digits")
     if not international:
         if digits in known:
             return ParsedPhone(digits, True, region=region)
@@ -214,16 +215,16 @@ def _parse_digits(
                 # A trunk zero and a national number _cn_national found invalid: the full
                 # parser strips the same zero (its other prefixes, carrier and IP-call codes,
                 # begin with 1) and would find the same number invalid.
-                return "not_a_valid_number"
+                return InvalidPhone("not_a_valid_number")
     try:
         number = phonenumbers.parse("+" + digits if international else digits, region)
     except phonenumbers.NumberParseException:
-        return "not_a_phone_number"
+        return InvalidPhone("not_a_phone_number")
     # number_type() is UNKNOWN exactly when is_valid_number() is False, and the type is
     # wanted anyway (a mobile presented as a hotline): one call does both.
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
-        return "not_a_valid_number"
+        return InvalidPhone("not_a_valid_number")
     return _long_number(number, kind)
 
 
