@@ -15,9 +15,12 @@ from registry.files import parse_registry
 from registry.store import RegistryStore
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def migrated(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database migrated to head once; each test gets its own copy (migrating is slow)."""
+    """A database migrated to head once per run; each test gets its own copy (migrating is slow).
+
+    Nothing writes to it after the migration: tests only copy it.
+    """
     url = databases.new(tmp_path_factory.mktemp("migrated") / "registry.sqlite3")
     engine = make_engine(url)
     upgrade(engine)
