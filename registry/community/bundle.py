@@ -65,21 +65,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(2, f"{args.data}: no such folder (the community data sets)\n")
     tier = bundled_tier(args.data)
     text = render(tier)
-    print(tier.report.text())
+    # Files first, the report last: a reader that stops early (``| head``) must not stop the
+    # writing with a broken pipe.
     if args.report is not None:
         args.report.write_text(tier.report.to_json(), encoding="utf-8")
     target = Path(str(BUNDLED_COMMUNITY_TIER))
     current = target.read_text(encoding="utf-8") if target.exists() else ""
     if args.check:
+        stale = "is not up to date: run python -m registry.community.bundle"
+        outcome = "is up to date" if current == text else stale
+    else:
         if current != text:
-            print(f"{target} is not up to date: run python -m registry.community.bundle")
-            return 1
-        print(f"{target} is up to date")
-        return 0
-    if current != text:
-        target.write_text(text, encoding="utf-8")
-    print(f"wrote {target}" if current != text else f"{target} was already up to date")
-    return 0
+            target.write_text(text, encoding="utf-8")
+        outcome = "was written" if current != text else "was already up to date"
+    print(tier.report.text())
+    print(f"{target} {outcome}")
+    return 1 if args.check and current != text else 0
 
 
 if __name__ == "__main__":
