@@ -4,12 +4,13 @@ Core and web tests use the small registry of small_registry.py, never the shippe
 a data update cannot break a logic test. Tests of the bundled data itself load it explicitly.
 Databases are SQLite files, or PostgreSQL ones with ``VERIFIER_TEST_DATABASE=postgresql``
 (databases.py). The ``app`` fixture's database starts as a copy of one on which the first start
-already ran, made once per run: migrating and parsing the bundled registry again for each test
-cost about two thirds of its set-up on SQLite.
+already ran and the small registry was imported, made once per run: migrating, loading the bundled
+registry and importing the small one over it again cost most of each test's set-up.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +20,11 @@ from click.testing import CliRunner
 from databases import BACKEND, TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import SMALL_REGISTRY, small_registry_app
+from small_registry import SMALL_REGISTRY, open_app, small_registry_app
 
 from registry.db import ensure_ready, make_engine
 from registry.files import parse_registry
+from registry.moderation import accounts
 from verifier.core.index import RegistryIndex
 
 
@@ -59,6 +61,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.skip(reason="the core uses no database: run on SQLite"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _password_hashing_once_per_password() -> Iterator[None]:
+    """Hash each password once per run, and check each (hash, password) pair once.
+
+    scrypt costs about a quarter of a second by design, and the suite creates and logs in
+    hundreds of accounts with a few passwords: repeating it was minutes of the run. Accounts still
+    get real scrypt hashes with the production parameters, and logins still check them; only an
+    identical call is answered from memory (so accounts with one password share a salt).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("generate_password_hash", "check_password_hash"):
+            patch.setattr(accounts, name, functools.cache(getattr(accounts, name)))
+        yield
+
+
 @pytest.fixture(scope="session")
 def databases() -> Iterator[TestDatabases]:
     """Makes the run's databases: SQLite files, or PostgreSQL databases (databases.py)."""
@@ -89,21 +106,52 @@ def database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
     databases.drop(url)
 
 
-@pytest.fixture
-def app(
-    databases: TestDatabases,
-    started_database: str,
-    database_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Flask]:
-    """An app on a fresh database holding the small registry (not the bundled one).
+@pytest.fixture(scope="session")
+def small_registry_database(
+    databases: TestDatabases, started_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """:func:`started_database` with the small registry imported in place of the bundled one,
+    made once per run and only ever copied: that import costs about a second."""
+    url = databases.new(
+        tmp_path_factory.mktemp("small") / "small.sqlite3", template=started_database
+    )
+    with small_registry_app(url):
+        pass
+    yield url
+    databases.drop(url)
 
-    The database is a copy of :func:`started_database`, so the app's own start finds the first
-    start done, as a restarted server does, and only the small registry is imported.
+
+@pytest.fixture
+def started_database_url(
+    databases: TestDatabases, started_database: str, tmp_path: Path
+) -> Iterator[str]:
+    """A database for this test alone, a copy of :func:`started_database`: an app started on it
+    finds the first start done, as a restarted server does.
+
+    For every test but those of the first start itself: that start costs about a second.
     """
-    databases.copy(started_database, database_url)
-    monkeypatch.setenv("VERIFIER_DATABASE_URL", database_url)
-    with small_registry_app(database_url) as app:
+    url = databases.new(tmp_path / "started.sqlite3", template=started_database)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def small_database_url(
+    databases: TestDatabases, small_registry_database: str, tmp_path: Path
+) -> Iterator[str]:
+    """A database for this test alone holding the small registry, a copy of
+    :func:`small_registry_database`."""
+    url = databases.new(tmp_path / "small.sqlite3", template=small_registry_database)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def app(small_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """An app on a fresh database holding the small registry (not the bundled one), started as a
+    restarted server starts: the first start and the small registry's import were done before."""
+    monkeypatch.setenv("VERIFIER_DATABASE_URL", small_database_url)
+    with open_app(small_database_url) as app:
         yield app
 
 

@@ -149,11 +149,9 @@ SMALL_REGISTRY: dict[str, Any] = {
 
 
 @contextmanager
-def small_registry_app(
-    database_url: str, registry: dict[str, Any] | None = None
-) -> Iterator[Flask]:
-    """An app on a fresh database at ``database_url`` holding the small registry (or
-    ``registry``, a registry file's data)."""
+def open_app(database_url: str) -> Iterator[Flask]:
+    """An app on ``database_url`` that sees every registry change at its next request; its
+    engine is disposed at the end of the ``with`` block."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
@@ -161,15 +159,29 @@ def small_registry_app(
             "VERIFIER_INDEX_REFRESH_SECONDS": 0,
         }
     )
-    with app_session(app) as session:
-        RegistryStore(session).import_data(
-            parse_registry(SMALL_REGISTRY if registry is None else registry), replace=True
-        )
-        session.commit()
     try:
         yield app
     finally:
         app.extensions["verifier.engine"].dispose()
+
+
+@contextmanager
+def small_registry_app(
+    database_url: str, registry: dict[str, Any] | None = None
+) -> Iterator[Flask]:
+    """An app on a fresh database at ``database_url`` holding the small registry (or
+    ``registry``, a registry file's data).
+
+    Importing it over the bundled registry takes about a second: a test that only needs the small
+    registry starts :func:`open_app` on a copy of the ``small_registry_database`` fixture.
+    """
+    with open_app(database_url) as app:
+        with app_session(app) as session:
+            RegistryStore(session).import_data(
+                parse_registry(SMALL_REGISTRY if registry is None else registry), replace=True
+            )
+            session.commit()
+        yield app
 
 
 def domain_channel(value: str) -> Channel:

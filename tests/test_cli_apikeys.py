@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 from click.testing import CliRunner
-from small_registry import small_registry_app
+from small_registry import open_app
 from test_cli import assert_usage_error, run
 
 from verifier.web.config import parse_api_keys
@@ -32,12 +32,12 @@ def test_every_key_is_new(runner: CliRunner) -> None:
 
 
 def test_the_printed_entry_works_when_configured(
-    runner: CliRunner, database_url: str, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, small_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key, entry = run(runner, "apikey", "new", "partner1", "--limit", "3/minute").stdout.split()
     monkeypatch.setenv("VERIFIER_RATE_LIMIT", "1/minute")
     monkeypatch.setenv("VERIFIER_API_KEYS", entry)
-    with small_registry_app(database_url) as app:
+    with open_app(small_database_url) as app:
         limiter.reset()
         client = app.test_client()
         answers = [

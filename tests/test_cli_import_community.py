@@ -42,6 +42,13 @@ TREE: dict[str, dict[str, Any]] = {
 }
 
 
+@pytest.fixture
+def database_url(started_database_url: str) -> str:
+    """The commands' database, as the first start leaves it: that start is test_cli.py's to
+    test, and made again here it cost about a second per test."""
+    return started_database_url
+
+
 def verdict(runner: CliRunner, value: str) -> tuple[str, str | None]:
     result = json_lines(run(runner, "check", "--json", value))[0]
     return result["verdict"], (result["platform"] or {}).get("slug")

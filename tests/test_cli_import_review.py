@@ -52,6 +52,13 @@ NEW_REGISTRY: dict[str, Any] = {
 }
 
 
+@pytest.fixture
+def database_url(started_database_url: str) -> str:
+    """The commands' database, as the first start leaves it: that start is test_cli.py's to
+    test, and made again here it cost about a second per test."""
+    return started_database_url
+
+
 def write(path: Path, registry: dict[str, Any]) -> Path:
     path.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from databases import TestDatabases
@@ -30,9 +31,9 @@ def migrated(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture
-def engine(databases: TestDatabases, migrated: str, database_url: str) -> Iterator[Engine]:
-    databases.copy(migrated, database_url)
-    engine = make_engine(database_url)
+def engine(databases: TestDatabases, migrated: str, tmp_path: Path) -> Iterator[Engine]:
+    url = databases.new(tmp_path / "registry.sqlite3", template=migrated)
+    engine = make_engine(url)
     if engine.dialect.name == "sqlite":
         # A throwaway file need not survive a power cut: skipping fsync keeps each commit instant.
         event.listen(
@@ -40,6 +41,7 @@ def engine(databases: TestDatabases, migrated: str, database_url: str) -> Iterat
         )
     yield engine
     engine.dispose()
+    databases.drop(url)
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from moderators import PASSWORD, add_user, csrf_token, log_in
-from small_registry import small_registry_app
+from small_registry import open_app
 
 from registry.moderation import Moderation
 from verifier.web import create_app
@@ -117,12 +115,12 @@ def test_no_remember_me_cookie_is_set(client: FlaskClient, alice: str) -> None:
     assert not [h for h in response.headers.getlist("Set-Cookie") if "remember" in h]
 
 
-def test_session_cookie_is_secure_in_production(database_url: str, app: Flask) -> None:
+def test_session_cookie_is_secure_in_production(small_database_url: str, app: Flask) -> None:
     production = create_app(
         {
             "VERIFIER_ENV": "production",
             "VERIFIER_SECRET_KEY": "k" * 64,
-            "VERIFIER_DATABASE_URL": database_url,
+            "VERIFIER_DATABASE_URL": small_database_url,
         }
     )
     try:
@@ -221,10 +219,10 @@ def test_next_to_a_local_page_is_followed(client: FlaskClient, alice: str) -> No
 
 
 def test_login_attempts_are_rate_limited(
-    databases: TestDatabases, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VERIFIER_LOGIN_RATE_LIMIT", "3/minute")
-    with small_registry_app(databases.new(tmp_path / "limited.sqlite3")) as app:
+    with open_app(small_database_url) as app:
         with app.app_context():
             limiter.reset()
         client = app.test_client()

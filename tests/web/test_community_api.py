@@ -42,10 +42,10 @@ COMMUNITY_BANK: dict[str, Any] = {
 
 
 @pytest.fixture
-def client(database_url: str) -> Iterator[FlaskClient]:
+def client(small_database_url: str) -> Iterator[FlaskClient]:
     data = copy.deepcopy(SMALL_REGISTRY)
     data["platforms"].append(COMMUNITY_BANK)
-    with small_registry_app(database_url, data) as app:
+    with small_registry_app(small_database_url, data) as app:
         yield app.test_client()
 
 

@@ -29,13 +29,13 @@ from .test_community_api import COMMUNITY_BANK
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def app(small_database_url: str) -> Iterator[Flask]:
     data = copy.deepcopy(SMALL_REGISTRY)
     data["platforms"].append(copy.deepcopy(COMMUNITY_BANK))
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": database_url,
+            "VERIFIER_DATABASE_URL": small_database_url,
             "VERIFIER_INDEX_REFRESH_SECONDS": 0,
             "VERIFIER_CHECK_COUNT_FLUSH_SECONDS": 0,
         }

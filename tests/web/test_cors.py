@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import small_registry_app
+from small_registry import open_app
 from werkzeug.test import TestResponse
 
 from verifier.web import ConfigError, create_app
@@ -31,15 +31,15 @@ CORS_HEADERS = (
 def cors_app(database_url: str, monkeypatch: pytest.MonkeyPatch, origins: str) -> Iterator[Flask]:
     """An app on the small registry with VERIFIER_CORS_ORIGINS set as an operator would."""
     monkeypatch.setenv("VERIFIER_CORS_ORIGINS", origins)
-    with small_registry_app(database_url) as app:
+    with open_app(database_url) as app:
         limiter.reset()  # module-global: no test inherits another's counts
         yield app
 
 
 @pytest.fixture
-def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(small_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """An app that lets the reference extension and one partner site call the API."""
-    with cors_app(database_url, monkeypatch, ORIGINS) as app:
+    with cors_app(small_database_url, monkeypatch, ORIGINS) as app:
         yield app
 
 
@@ -110,17 +110,17 @@ def test_any_other_origin_gets_no_cors_header(client: FlaskClient, origin: str) 
 
 
 def test_origins_are_compared_as_browsers_send_them(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    small_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with cors_app(database_url, monkeypatch, "HTTPS://Partner.Example") as app:
+    with cors_app(small_database_url, monkeypatch, "HTTPS://Partner.Example") as app:
         response = app.test_client().get("/healthz", headers={"Origin": PARTNER})
         assert response.headers["Access-Control-Allow-Origin"] == PARTNER
 
 
 def test_without_configured_origins_nobody_gets_cors_headers(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    small_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with cors_app(database_url, monkeypatch, "") as app:
+    with cors_app(small_database_url, monkeypatch, "") as app:
         client = app.test_client()
         answer = client.get("/api/v1/check?q=95588", headers={"Origin": EXTENSION})
         assert answer.status_code == 200

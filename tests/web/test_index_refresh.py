@@ -113,12 +113,12 @@ def test_unchanged_registry_keeps_the_same_index(app: Flask, client: FlaskClient
 
 
 @pytest.fixture
-def slow_app(database_url: str, app: Flask) -> Iterator[Flask]:
+def slow_app(small_database_url: str, app: Flask) -> Iterator[Flask]:
     """A second app on the same database that looks at the registry version once an hour."""
     slow = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": database_url,
+            "VERIFIER_DATABASE_URL": small_database_url,
             "VERIFIER_INDEX_REFRESH_SECONDS": 3600,
         }
     )
@@ -153,10 +153,10 @@ def test_long_interval_does_not_rebuild_per_request(slow_app: Flask) -> None:
 
 
 def test_refresh_interval_is_read_from_the_environment(
-    database_url: str, app: Flask, monkeypatch: pytest.MonkeyPatch
+    small_database_url: str, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VERIFIER_INDEX_REFRESH_SECONDS", "3600")
-    slow = create_app({"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": database_url})
+    slow = create_app({"VERIFIER_ENV": "testing", "VERIFIER_DATABASE_URL": small_database_url})
     try:
         assert slow.config["VERIFIER_INDEX_REFRESH_SECONDS"] == 3600.0
         client = slow.test_client()

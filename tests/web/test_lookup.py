@@ -37,12 +37,12 @@ def _import(app: Flask, registry: dict[str, Any]) -> None:
 
 
 @pytest.fixture
-def bundled_app(database_url: str) -> Iterator[Flask]:
-    """An app started on an empty database: it loads the bundled registry, as in production."""
+def bundled_app(started_database_url: str) -> Iterator[Flask]:
+    """An app on the bundled registry, as the first start in production leaves it."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": database_url,
+            "VERIFIER_DATABASE_URL": started_database_url,
             "VERIFIER_INDEX_REFRESH_SECONDS": 0,
         }
     )

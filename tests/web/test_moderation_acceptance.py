@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -31,19 +29,12 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
-    url = databases.new(tmp_path / "acceptance.sqlite3")
-    yield url
-    databases.drop(url)
-
-
-@pytest.fixture
-def bundled_app(database_url: str) -> Iterator[Flask]:
-    """An app started on an empty database: it loads the bundled registry, as in production."""
+def bundled_app(started_database_url: str) -> Iterator[Flask]:
+    """An app on the bundled registry, as the first start in production leaves it."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": database_url,
+            "VERIFIER_DATABASE_URL": started_database_url,
             "VERIFIER_INDEX_REFRESH_SECONDS": 0,
         }
     )
@@ -53,10 +44,10 @@ def bundled_app(database_url: str) -> Iterator[Flask]:
 
 @pytest.fixture
 def tokens(
-    bundled_app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+    bundled_app: Flask, started_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
     """Moderators A and B created with the command line, as an operator would, and their tokens."""
-    monkeypatch.setenv("VERIFIER_DATABASE_URL", database_url)
+    monkeypatch.setenv("VERIFIER_DATABASE_URL", started_database_url)
     runner = CliRunner()
     found = {}
     for name in ("moderator-a", "moderator-b"):

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from moderators import seed_review_queue
 from openapi_spec_validator import validate
 from schemathesis.config import SchemathesisConfig
-from small_registry import small_registry_app
+from small_registry import open_app
 
 from registry.moderation import Moderation
 from verifier.web import create_app
@@ -33,13 +33,19 @@ MODERATION = "/api/v1/mod/"
 
 
 @pytest.fixture(scope="module")
-def app(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(
+    databases: TestDatabases,
+    small_registry_database: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Flask]:
     """One app for the module, with limits no test run reaches."""
-    url = databases.new(tmp_path_factory.mktemp("openapi") / "openapi.sqlite3")
+    url = databases.new(
+        tmp_path_factory.mktemp("openapi") / "openapi.sqlite3", template=small_registry_database
+    )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("VERIFIER_RATE_LIMIT", "100000/minute")
         env.setenv("VERIFIER_REPORT_RATE_LIMIT", "100000/minute")
-        with small_registry_app(url) as app:
+        with open_app(url) as app:
             limiter.reset()
             yield app
     limiter.reset()

@@ -14,7 +14,7 @@ import pytest
 from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import small_registry_app
+from small_registry import open_app
 from werkzeug.test import TestResponse
 
 import verifier
@@ -28,10 +28,16 @@ ZH_CATALOGUE = (
 
 
 @pytest.fixture(scope="module")
-def app(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(
+    databases: TestDatabases,
+    small_registry_database: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = databases.new(tmp_path_factory.mktemp("pages") / "pages.sqlite3")
-    with small_registry_app(url) as app:
+    url = databases.new(
+        tmp_path_factory.mktemp("pages") / "pages.sqlite3", template=small_registry_database
+    )
+    with open_app(url) as app:
         yield app
     databases.drop(url)
 

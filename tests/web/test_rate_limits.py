@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from small_registry import small_registry_app
+from small_registry import open_app
 from werkzeug.test import TestResponse
 
 from verifier.web import ConfigError, create_app
@@ -25,14 +25,14 @@ def sha256(key: str) -> str:
 
 
 @pytest.fixture
-def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(small_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """Five requests a minute per client; the partner's key allows eight, the other's three."""
     monkeypatch.setenv("VERIFIER_RATE_LIMIT", "5/minute")
     monkeypatch.setenv(
         "VERIFIER_API_KEYS",
         f"partner:{sha256(PARTNER_KEY)}:8/minute  other:{sha256(OTHER_KEY).upper()}:3/minute",
     )
-    with small_registry_app(database_url) as app:
+    with open_app(small_database_url) as app:
         limiter.reset()  # module-global: no test inherits another's counts
         yield app
         limiter.reset()
@@ -141,10 +141,10 @@ def test_preflights_are_never_limited(client: FlaskClient) -> None:
     ],
 )
 def test_a_batch_counts_one_per_hundred_values(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, values: int, cost: int
+    small_database_url: str, monkeypatch: pytest.MonkeyPatch, values: int, cost: int
 ) -> None:
     monkeypatch.setenv("VERIFIER_RATE_LIMIT", "20/minute")
-    with small_registry_app(database_url) as app:
+    with open_app(small_database_url) as app:
         limiter.reset()
         response = app.test_client().post("/api/v1/check/batch", json={"items": ["95588"] * values})
         assert response.status_code == 200
@@ -158,11 +158,11 @@ def test_a_batch_dearer_than_what_is_left_is_refused(client: FlaskClient) -> Non
     assert client.post("/api/v1/check/batch", json={"items": ["95588"] * 400}).status_code == 200
 
 
-def test_each_app_starts_with_fresh_counts(database_url: str, client: FlaskClient) -> None:
+def test_each_app_starts_with_fresh_counts(small_database_url: str, client: FlaskClient) -> None:
     # What keeps the default limit (600 a minute, every test client at 127.0.0.1) from leaking
     # between the suite's tests: every create_app gives the module-global limiter new storage.
     assert statuses([check(client) for _ in range(6)])[-1] == 429
-    with small_registry_app(database_url) as fresh:
+    with open_app(small_database_url) as fresh:
         assert check(fresh.test_client()).status_code == 200
 
 
@@ -256,14 +256,14 @@ def test_an_unusable_limit_setting_stops_the_start(setting: str, value: str) -> 
 
 
 @pytest.fixture
-def configured_app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def configured_app(small_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A factory: an app on the small registry with the given VERIFIER_* environment."""
     with contextlib.ExitStack() as apps:
 
         def make(**env: str) -> Flask:
             for name, value in env.items():
                 monkeypatch.setenv(name, value)
-            app = apps.enter_context(small_registry_app(database_url))
+            app = apps.enter_context(open_app(small_database_url))
             limiter.reset()
             return app
 

@@ -23,7 +23,7 @@ from databases import BACKEND, TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from outage import Outage, outage_database
-from small_registry import NEW_PLATFORM, small_registry_app
+from small_registry import NEW_PLATFORM
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
 
 from registry.db import make_engine, upgrade
@@ -109,23 +109,14 @@ def replica_app(primary: str, replica: str, refresh_seconds: float = 0) -> Flask
     )
 
 
-@pytest.fixture(scope="module")
-def small_registry_database(
-    databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory
+@pytest.fixture
+def primary(
+    databases: TestDatabases, small_registry_database: str, tmp_path: Path
 ) -> Iterator[str]:
-    """The small registry on a migrated database, made once: each test copies it."""
-    url = databases.new(tmp_path_factory.mktemp("template") / "small.sqlite3")
-    with small_registry_app(url):
-        pass
+    """The primary: the small registry on a database of this test's own."""
+    url = databases.new(tmp_path / "primary.sqlite3", template=small_registry_database)
     yield url
     databases.drop(url)
-
-
-@pytest.fixture
-def primary(databases: TestDatabases, small_registry_database: str, database_url: str) -> str:
-    """The primary: the small registry on a database of this test's own."""
-    databases.copy(small_registry_database, database_url)
-    return database_url
 
 
 @pytest.fixture

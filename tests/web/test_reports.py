@@ -154,12 +154,12 @@ def test_the_report_text_is_stored_verbatim(app: Flask, client: FlaskClient) -> 
 
 
 @pytest.fixture
-def strict_app(database_url: str) -> Iterator[Flask]:
+def strict_app(started_database_url: str) -> Iterator[Flask]:
     """An app allowing two reports per client."""
     app = create_app(
         {
             "VERIFIER_ENV": "testing",
-            "VERIFIER_DATABASE_URL": database_url,
+            "VERIFIER_DATABASE_URL": started_database_url,
             "VERIFIER_REPORT_RATE_LIMIT": "2/minute",
         }
     )
