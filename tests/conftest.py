@@ -90,20 +90,18 @@ def started_database(
 ) -> Iterator[str]:
     """A database as the first start leaves it (schema at head, bundled registry loaded), made
     once per run and only ever copied."""
-    url = databases.new(tmp_path_factory.mktemp("started") / "started.sqlite3")
-    engine = make_engine(url)
-    ensure_ready(engine)
-    engine.dispose()
-    yield url
-    databases.drop(url)
+    with databases.temporary(tmp_path_factory.mktemp("started") / "started.sqlite3") as url:
+        engine = make_engine(url)
+        ensure_ready(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture
 def database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
     """A new, empty database for this test alone."""
-    url = databases.new(tmp_path / "test.sqlite3")
-    yield url
-    databases.drop(url)
+    with databases.temporary(tmp_path / "test.sqlite3") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -112,13 +110,11 @@ def small_registry_database(
 ) -> Iterator[str]:
     """:func:`started_database` with the small registry imported in place of the bundled one,
     made once per run and only ever copied: that import costs about a second."""
-    url = databases.new(
-        tmp_path_factory.mktemp("small") / "small.sqlite3", template=started_database
-    )
-    with small_registry_app(url):
-        pass
-    yield url
-    databases.drop(url)
+    path = tmp_path_factory.mktemp("small") / "small.sqlite3"
+    with databases.temporary(path, template=started_database) as url:
+        with small_registry_app(url):
+            pass
+        yield url
 
 
 @pytest.fixture
@@ -130,9 +126,8 @@ def started_database_url(
 
     For every test but those of the first start itself: that start costs about a second.
     """
-    url = databases.new(tmp_path / "started.sqlite3", template=started_database)
-    yield url
-    databases.drop(url)
+    with databases.temporary(tmp_path / "started.sqlite3", template=started_database) as url:
+        yield url
 
 
 @pytest.fixture
@@ -141,9 +136,20 @@ def small_database_url(
 ) -> Iterator[str]:
     """A database for this test alone holding the small registry, a copy of
     :func:`small_registry_database`."""
-    url = databases.new(tmp_path / "small.sqlite3", template=small_registry_database)
-    yield url
-    databases.drop(url)
+    with databases.temporary(tmp_path / "small.sqlite3", template=small_registry_database) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_small_database_url(
+    databases: TestDatabases, small_registry_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database holding the small registry that one module's tests share, a copy of
+    :func:`small_registry_database`: for modules whose tests read, or write what no other
+    test of the module looks at."""
+    path = tmp_path_factory.mktemp("module") / "small.sqlite3"
+    with databases.temporary(path, template=small_registry_database) as url:
+        yield url
 
 
 @pytest.fixture

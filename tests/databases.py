@@ -16,6 +16,8 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,15 @@ class TestDatabases:
         name = _database(target)
         self._drop(name)
         self._create(name, source)
+
+    @contextmanager
+    def temporary(self, path: Path, template: str | None = None) -> Iterator[str]:
+        """:meth:`new`'s database for the ``with`` block, dropped after it."""
+        url = self.new(path, template)
+        try:
+            yield url
+        finally:
+            self.drop(url)
 
     def drop(self, url: str) -> None:
         """Drop a database :meth:`new` made (its engines disposed first); SQLite files stay."""

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from small_registry import VERDICT_KEYS, open_app
@@ -26,18 +25,10 @@ JSON = "application/json"
 
 
 @pytest.fixture(scope="module")
-def app(
-    databases: TestDatabases,
-    small_registry_database: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Flask]:
+def app(module_small_database_url: str) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = databases.new(
-        tmp_path_factory.mktemp("api") / "api.sqlite3", template=small_registry_database
-    )
-    with open_app(url) as app:
+    with open_app(module_small_database_url) as app:
         yield app
-    databases.drop(url)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from small_registry import VERDICT_KEYS, open_app
@@ -50,18 +49,10 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def app(
-    databases: TestDatabases,
-    small_registry_database: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Flask]:
+def app(module_small_database_url: str) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = databases.new(
-        tmp_path_factory.mktemp("hostile") / "hostile.sqlite3", template=small_registry_database
-    )
-    with open_app(url) as app:
+    with open_app(module_small_database_url) as app:
         yield app
-    databases.drop(url)
 
 
 def _raw_query(value: str) -> str:

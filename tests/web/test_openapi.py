@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
@@ -33,23 +32,15 @@ MODERATION = "/api/v1/mod/"
 
 
 @pytest.fixture(scope="module")
-def app(
-    databases: TestDatabases,
-    small_registry_database: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Flask]:
+def app(module_small_database_url: str) -> Iterator[Flask]:
     """One app for the module, with limits no test run reaches."""
-    url = databases.new(
-        tmp_path_factory.mktemp("openapi") / "openapi.sqlite3", template=small_registry_database
-    )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("VERIFIER_RATE_LIMIT", "100000/minute")
         env.setenv("VERIFIER_REPORT_RATE_LIMIT", "100000/minute")
-        with open_app(url) as app:
+        with open_app(module_small_database_url) as app:
             limiter.reset()
             yield app
     limiter.reset()
-    databases.drop(url)
 
 
 @pytest.fixture(scope="module")

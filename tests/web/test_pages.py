@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from small_registry import open_app
@@ -28,18 +27,10 @@ ZH_CATALOGUE = (
 
 
 @pytest.fixture(scope="module")
-def app(
-    databases: TestDatabases,
-    small_registry_database: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Flask]:
+def app(module_small_database_url: str) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = databases.new(
-        tmp_path_factory.mktemp("pages") / "pages.sqlite3", template=small_registry_database
-    )
-    with open_app(url) as app:
+    with open_app(module_small_database_url) as app:
         yield app
-    databases.drop(url)
 
 
 class _Tags(HTMLParser):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from databases import TestDatabases
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -36,18 +35,10 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def app(
-    databases: TestDatabases,
-    small_registry_database: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Flask]:
+def app(module_small_database_url: str) -> Iterator[Flask]:
     """One app for the module, on a fresh database holding the small registry."""
-    url = databases.new(
-        tmp_path_factory.mktemp("scan") / "scan.sqlite3", template=small_registry_database
-    )
-    with open_app(url) as app:
+    with open_app(module_small_database_url) as app:
         yield app
-    databases.drop(url)
 
 
 class _Page(HTMLParser):
