@@ -7,6 +7,11 @@
 # reinstalled only when pyproject.toml changes (a stamp file inside the venv records the install).
 
 PYTHON ?= python3
+# Modules are byte-compiled and cached as Python does by default, even where the environment
+# says not to (PYTHONDONTWRITEBYTECODE): the suite starts servers and commands in fresh
+# interpreters, each of which would compile Flask, SQLAlchemy and phonenumbers from source again
+# (about a second more per start), and pytest would rewrite every test module on every run.
+unexport PYTHONDONTWRITEBYTECODE
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
