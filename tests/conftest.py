@@ -98,9 +98,14 @@ def started_database(
 
 
 @pytest.fixture
-def database_url(databases: TestDatabases, tmp_path: Path) -> Iterator[str]:
-    """A new, empty database for this test alone."""
-    with databases.temporary(tmp_path / "test.sqlite3") as url:
+def database_url(
+    databases: TestDatabases, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A new, empty database for this test alone; in a module marked ``first_start_done``, a
+    copy of :func:`started_database` (for tests of something else than the first start)."""
+    done = request.node.get_closest_marker("first_start_done") is not None
+    template = request.getfixturevalue("started_database") if done else None
+    with databases.temporary(tmp_path / "test.sqlite3", template) as url:
         yield url
 
 

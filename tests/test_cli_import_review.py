@@ -52,11 +52,8 @@ NEW_REGISTRY: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def database_url(started_database_url: str) -> str:
-    """The commands' database, as the first start leaves it: that start is test_cli.py's to
-    test, and made again here it cost about a second per test."""
-    return started_database_url
+# The commands' database is as the first start leaves it: that start is test_cli.py's to test.
+pytestmark = pytest.mark.first_start_done
 
 
 def write(path: Path, registry: dict[str, Any]) -> Path:

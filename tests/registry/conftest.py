@@ -22,26 +22,25 @@ def migrated(databases: TestDatabases, tmp_path_factory: pytest.TempPathFactory)
 
     Nothing writes to it after the migration: tests only copy it.
     """
-    url = databases.new(tmp_path_factory.mktemp("migrated") / "registry.sqlite3")
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    databases.drop(url)
+    with databases.temporary(tmp_path_factory.mktemp("migrated") / "registry.sqlite3") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture
 def engine(databases: TestDatabases, migrated: str, tmp_path: Path) -> Iterator[Engine]:
-    url = databases.new(tmp_path / "registry.sqlite3", template=migrated)
-    engine = make_engine(url)
-    if engine.dialect.name == "sqlite":
-        # A throwaway file need not survive a power cut: skipping fsync keeps each commit instant.
-        event.listen(
-            engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA synchronous=OFF")
-        )
-    yield engine
-    engine.dispose()
-    databases.drop(url)
+    with databases.temporary(tmp_path / "registry.sqlite3", template=migrated) as url:
+        engine = make_engine(url)
+        if engine.dialect.name == "sqlite":
+            # A throwaway file need not survive a power cut: skipping fsync keeps each commit
+            # instant.
+            event.listen(
+                engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA synchronous=OFF")
+            )
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

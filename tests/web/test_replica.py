@@ -114,9 +114,8 @@ def primary(
     databases: TestDatabases, small_registry_database: str, tmp_path: Path
 ) -> Iterator[str]:
     """The primary: the small registry on a database of this test's own."""
-    url = databases.new(tmp_path / "primary.sqlite3", template=small_registry_database)
-    yield url
-    databases.drop(url)
+    with databases.temporary(tmp_path / "primary.sqlite3", small_registry_database) as url:
+        yield url
 
 
 @pytest.fixture
