@@ -26,10 +26,12 @@ from verifier.core.normalize import Folded, fold_with_offsets
 from verifier.core.numerals import find_parsed_phone_numbers
 from verifier.core.phone import ParsedPhone
 from verifier.core.suffixes import split_host
+from verifier.core.values import direct_init
 
 __all__ = ["Contact", "ContactSpan", "extract_contacts", "find_contact_spans"]
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Contact:
     """One contact found in a text."""

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class Judgement:
     """The verdict being assembled; turned into a frozen :class:`Verdict` at the end."""
 

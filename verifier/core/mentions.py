@@ -17,6 +17,7 @@ import ahocorasick
 
 from verifier.core.index import Platform, RegistryIndex
 from verifier.core.normalize import Folded, fold, fold_with_offsets, span_in_original
+from verifier.core.values import direct_init
 
 __all__ = ["ORDINARY_WORDS", "Mention", "find_mention_spans", "find_mentions"]
 
@@ -51,6 +52,7 @@ MAX_ABBREVIATION_LENGTH = 4
 _ODD_SPACE = re.compile(r"[^\S ]\s*| \s+")
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A platform named in a text."""

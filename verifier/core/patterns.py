@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from verifier.core.normalize import Folded, fold_with_offsets, span_in_original
+from verifier.core.values import direct_init
 
 __all__ = ["PATTERN_CODES", "PatternHit", "find_patterns"]
 
@@ -30,6 +31,7 @@ PATTERN_CODES = (
 )
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class PatternHit:
     """A scam pattern found in a text, located by its first cue."""
@@ -234,6 +236,7 @@ _CUES = {
     )
 }
 
+
 # --- what cancels a cue ----------------------------------------------------------------------
 
 
@@ -266,10 +269,14 @@ _NEGATION = re.compile(
 # Words that end a negation's reach inside a clause: "请勿挂断电话并把验证码告诉我" asks for it.
 _NEGATION_ENDS = re.compile(r"然后|并且|并|接着|之后|只需|只要|但是|但|" + _en("then|but|just"))
 # A warning's conclusion after the cue: "要求共享屏幕的都是诈骗", "银行卡号和密码请妥善保管".
+# Only whether one is there matters, so "都是诈骗" is found as "是诈骗"; every alternative is led
+# by a literal, the English ones checking the start of their word behind it, so that a search
+# skips to the characters that can start one.
 _WARNING_AFTER = re.compile(
-    r"(?:都|均|全|一律|就|皆)?(?:是|为|属于?)(?:诈骗|骗子|骗局)|妥善保管|保管好|保护好"
-    + "|"
-    + _en(r"(?:is|are) (?:all |always )?(?:a )?(?:scams?|fraud)")
+    r"(?:是|为|属于?)(?:诈骗|骗子|骗局)|妥善保管|保管好|保护好|"
+    + _each(
+        "i(?<![a-z0-9]i)s|a(?<![a-z0-9]a)re", r" (?:all |always )?(?:a )?(?:scams?|fraud)" + _END
+    )
 )
 _WARNING_REACH = 16
 

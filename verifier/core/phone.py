@@ -20,6 +20,7 @@ import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType, shortnumberinfo
 
 from verifier.core.normalize import fold
+from verifier.core.values import direct_init
 
 __all__ = [
     "InvalidPhone",
@@ -64,6 +65,7 @@ class InvalidPhone(ValueError):
         self.code = code
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class ParsedPhone:
     """A phone number reduced to one canonical form."""

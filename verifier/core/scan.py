@@ -21,6 +21,7 @@ from verifier.core.mentions import Mention, find_mention_spans
 from verifier.core.messages import render
 from verifier.core.normalize import fold_with_offsets
 from verifier.core.patterns import PatternHit, find_patterns
+from verifier.core.values import direct_init
 from verifier.core.verdict import OfficialChannel, Reason, Verdict
 
 __all__ = ["MAX_SCAN_LENGTH", "Finding", "ScanResult", "scan", "scan_risk"]
@@ -32,6 +33,7 @@ MAX_SCAN_LENGTH = 100_000
 _DANGEROUS_ON_THEIR_OWN = frozenset({"pattern_secrets", "pattern_screen_sharing"})
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One contact in the text and its verdict, judged with the platform the text claims."""

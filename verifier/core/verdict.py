@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from verifier.core.values import direct_init
+
 __all__ = ["RISKS", "VERDICTS", "OfficialChannel", "PlatformRef", "Reason", "Verdict", "risk_for"]
 
 VERDICTS = ("official", "retired", "known_scam", "lookalike", "suspicious", "unverified", "invalid")
 RISKS = ("safe", "caution", "danger")
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One reason behind a verdict: a stable code and a message in the request's language."""
@@ -22,6 +25,7 @@ class Reason:
         return {"code": self.code, "message": self.message}
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class PlatformRef:
     """A platform as named in a verdict."""
@@ -33,6 +37,7 @@ class PlatformRef:
         return {"slug": self.slug, "name": self.name}
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class OfficialChannel:
     """A channel to use instead, as shown in a verdict."""
@@ -70,6 +75,7 @@ def risk_for(verdict: str, concrete_trick: bool = False) -> str:
     return "caution"
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The answer for one value."""
