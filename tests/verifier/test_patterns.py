@@ -316,3 +316,31 @@ def test_never_raises_and_every_span_is_its_text(text: str) -> None:
 def test_never_raises_on_any_code_points(text: str) -> None:
     for h in find_patterns(text):
         assert text[h.start : h.end] == h.text
+
+
+_CUE_PIECES = st.sampled_from(
+    [
+        "退款", "理赔", "加微信", "加QQ", "进群", "立即", "24小时内", "二十四个小时内", "小时内",
+        "冻结", "验证码", "告诉我", "把银行卡号发给我", "屏幕共享", "向日葵", "下载", "app",
+        "请勿", "不要", "并", "都是诈骗", "is a scam", "refund", "urgent", "share your screen",
+        "never", "，", "。", ".", " ", "\n", "的", "您", "a", "1", "24",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CUE_PIECES, max_size=40).map("".join))
+def test_patterns_searched_together_find_what_each_search_alone_finds(text: str) -> None:
+    # Searching every pattern in one sweep is an optimisation: each pattern must get the span
+    # its own search (first cue, then the next, until one counts) gives.
+    from verifier.core.normalize import fold_with_offsets
+    from verifier.core.patterns import _CUES, _first_counting
+
+    folded, origin = fold_with_offsets(text, lower=True)
+    alone = {code: _first_counting(folded, cue) for code, cue in _CUES.items()}
+    expected = [code for code in PATTERN_CODES if alone[code] is not None]
+    hits = find_patterns(text)
+    assert [h.code for h in hits] == expected
+    for h in hits:
+        start, end = alone[h.code]  # type: ignore[misc]
+        assert (h.start, h.end) == (origin[start], origin[end - 1] + 1)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from verifier.core.normalize import Folded, fold_with_offsets, span_in_original
 from verifier.core.values import direct_init
@@ -229,12 +230,20 @@ def _deadline_in_hours(folded: str, at: int, before: int) -> tuple[int, int] | N
     return None
 
 
+_ALTERNATIVES = dict(
+    zip(PATTERN_CODES, (_REFUND, _OTHER_APP, _URGENCY, _SECRETS, _SCREEN_SHARING), strict=True)
+)
 _CUES = {
     code: _Cue(re.compile("|".join(alternatives)), in_hours=code == "pattern_urgency")
-    for code, alternatives in zip(
-        PATTERN_CODES, (_REFUND, _OTHER_APP, _URGENCY, _SECRETS, _SCREEN_SHARING), strict=True
-    )
+    for code, alternatives in _ALTERNATIVES.items()
 }
+
+
+@lru_cache(maxsize=64)
+def _any_cue(codes: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for the cues of every pattern in ``codes``: every alternative still starts
+    with a literal, so one search finds the next place where any of them starts."""
+    return re.compile("|".join(a for code in codes for a in _ALTERNATIVES[code]))
 
 
 # --- what cancels a cue ----------------------------------------------------------------------
@@ -307,18 +316,64 @@ def find_patterns(text: str, *, prefolded: Folded | None = None) -> tuple[Patter
     if not text:
         return ()
     folded, origin = prefolded or fold_with_offsets(text, lower=True)
-    hits: list[PatternHit] = []
-    for code, cue in _CUES.items():
-        span = cue.search(folded, 0)
-        while span is not None:
-            start, end = span
-            if not _mid_word(folded, start) and not _negated(folded, start, end):
-                o_start, o_end = span_in_original(origin, start, end)
-                hits.append(PatternHit(code, o_start, o_end, text[o_start:o_end]))
-                break
-            # A later cue may start inside this one ("不要告诉他，把验证码告诉我").
-            span = cue.search(folded, start + 1)
+    spans = _first_cues(folded)
+    hits = []
+    for code in PATTERN_CODES:
+        if code in spans:
+            o_start, o_end = span_in_original(origin, *spans[code])
+            hits.append(PatternHit(code, o_start, o_end, text[o_start:o_end]))
     return tuple(hits)
+
+
+def _first_cues(folded: str) -> dict[str, tuple[int, int]]:
+    """The span of each pattern's first cue that counts (see :func:`_counts`).
+
+    Patterns are searched together, not one after another: a text holds cues of one or two
+    patterns, and each pattern it does not hold would otherwise cost a search through the whole
+    text of its own. One regex for the cues of the patterns still open finds the next place
+    where any starts; there each open pattern tries its own, so each finds the leftmost cue
+    its own search would, then the next after it when one does not count.
+    """
+    open_codes = list(PATTERN_CODES)
+    found: dict[str, tuple[int, int]] = {}
+    # A deadline in hours ends in "小时内" and starts on a numeral before it, which no search
+    # from the cues' first characters meets: in the rare text with one, urgency is searched on
+    # its own as its cue finds it.
+    if _IN_HOURS in folded:
+        open_codes.remove("pattern_urgency")
+        span = _first_counting(folded, _CUES["pattern_urgency"])
+        if span is not None:
+            found["pattern_urgency"] = span
+    at = 0
+    while open_codes:
+        match = _any_cue(tuple(open_codes)).search(folded, at)
+        if match is None:
+            break
+        start = match.start()
+        for code in tuple(open_codes):
+            cue = _CUES[code].pattern.match(folded, start)
+            if cue is not None and _counts(folded, start, cue.end()):
+                found[code] = cue.span()
+                open_codes.remove(code)
+        at = start + 1
+    return found
+
+
+def _first_counting(folded: str, cue: _Cue) -> tuple[int, int] | None:
+    """The span of the first cue of ``cue`` that counts, searched on its own."""
+    span = cue.search(folded, 0)
+    while span is not None:
+        if _counts(folded, *span):
+            return span
+        # A later cue may start inside this one ("不要告诉他，把验证码告诉我").
+        span = cue.search(folded, span[0] + 1)
+    return None
+
+
+def _counts(folded: str, start: int, end: int) -> bool:
+    """True when the cue at ``[start, end)`` counts: an English one starts a word, and no
+    negation or warning around it quotes it (:func:`_negated`)."""
+    return not _mid_word(folded, start) and not _negated(folded, start, end)
 
 
 def _is_ascii_letter(char: str) -> bool:
