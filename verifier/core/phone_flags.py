@@ -92,10 +92,12 @@ def find_number_trick(digits: str, index: RegistryIndex) -> NumberTrick | None:
     if not maps.short or digits in maps.short or len(digits) > maps.longest + MAX_ADDED_DIGITS:
         return None  # (a full-length number cannot be a short one with a few digits added)
     for size in (6, 5):
+        # One added digit is "one digit away" (955880); two or more (0095588) is the spoofing
+        # pattern.
+        if not 2 <= len(digits) - size <= MAX_ADDED_DIGITS:
+            continue
         for official, added in ((digits[-size:], digits[:-size]), (digits[:size], digits[size:])):
-            # One added digit is "one digit away" (955880); two or more (0095588) is the
-            # spoofing pattern.
-            if 2 <= len(added) <= MAX_ADDED_DIGITS and official in maps.short:
+            if official in maps.short:
                 return NumberTrick(
                     "official_number_with_extra_digits", official, maps.short[official], added
                 )
