@@ -47,8 +47,16 @@ _SEPARATOR = (
 _DECIMAL = "0-9\u0660-\u0669\u06f0-\u06f9"
 _DIGIT = rf"[{_DECIMAL}{_CHINESE_DIGITS}]"
 # Three digits or more, joined by at most three separator characters at a time, optionally led
-# by "+". A character class comes first so that the search skips other text at C speed.
-_RUN = re.compile(rf"[+{_DECIMAL}{_CHINESE_DIGITS}](?:{_SEPARATOR}{{0,3}}{_DIGIT}){{2,}}")
+# by "+". A character class comes first so that the search skips other text at C speed. Written
+# as a lead and two digits, then whole groups: a repeat of one character class runs at C speed,
+# where a repeat of "separators, then one digit" pays the engine's bookkeeping at every digit.
+# The repeats are possessive ("+"): separators and digits are disjoint, so giving back a
+# character could never let the pattern match differently, and keeping no backtrack state is
+# cheaper.
+_RUN = re.compile(
+    rf"[+{_DECIMAL}{_CHINESE_DIGITS}]{_SEPARATOR}{{0,3}}+{_DIGIT}{_SEPARATOR}{{0,3}}+{_DIGIT}"
+    rf"{_DIGIT}*+(?:{_SEPARATOR}{{1,3}}+{_DIGIT}++)*+"
+)
 # A group is a stretch of one kind of digit: "13800138000一个" is a number and then a word.
 _GROUP = re.compile(rf"[{_DECIMAL}]+|[{_CHINESE_DIGITS}]+")
 _ASCII_GROUP = re.compile(r"[0-9]+")
@@ -128,14 +136,18 @@ _NOT_PHONE_LABEL = _label_before(
     suffixes="no number id #",
 )
 # Units after a number make it a quantity, a price or a date: 199元, 3000块, 50%, 2026年.
-_UNIT = re.compile(
-    r" *(?:[元块圆角万亿%‰年月日号期页条天岁米斤克倍名位张份届楼层次个件秒折时]"
-    r"|人(?!工)|点(?![击开])|分(?!机))"
-)
+_UNITS = "元块圆角万亿%‰年月日号期页条天岁米斤克倍名位张份届楼层次个件秒折时"
+_UNIT = re.compile(rf" *(?:[{_UNITS}]|人(?!工)|点(?![击开])|分(?!机))")
+# What _UNIT can match first: any other character after a number saves the regex call.
+_UNIT_FIRST = frozenset(f" {_UNITS}人点分")
 _CURRENCY = frozenset("¥$€£₹₩")
-# A phone's digits without a country code: mobile, 400/800 line, or landline with area code.
-_LONG = re.compile(r"^(?:1[3-9]\d{9}|[48]00\d{7}|0[1-9]\d{6,10})$")
 _LONG_START = re.compile(r"00|0[1-9]|1[3-9]|[48]00|86")
+# The digit strings of one to three digits that _LONG_START matches: it reads three digits at
+# most, so ``digits[:3] in _LONG_HEADS`` says what ``_LONG_START.match(digits)`` says of any
+# ASCII digits, as a set lookup instead of a regex call.
+_LONG_HEADS = frozenset(
+    head for size in (1, 2, 3) for n in range(10**size) if _LONG_START.match(head := f"{n:0{size}}")
+)
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}$")
 # More digits than this are never one number, even with "00" and a country code.
 _MAX_DIGITS = 17
@@ -183,6 +195,7 @@ def find_parsed_phone_numbers(
     that make no valid number. The scanner hands it to ``check``, which need not parse again.
     """
     steps = _PHONE_LABEL.steps
+    heads = _known_heads(known)
     for run in _RUN.finditer(folded):
         offset, written = run.start(), run.group()
         if written.isascii():
@@ -191,7 +204,7 @@ def find_parsed_phone_numbers(
                 # the registry lists it or a phone label precedes it (what _longest_phone
                 # decides first): most runs (counts, codes, parts of words) end here.
                 if (
-                    not _LONG_START.match(written)
+                    written[:3] not in _LONG_HEADS
                     and not (len(written) <= 6 and written in known)
                     # not _labelled(folded, offset), its common case inlined
                     and (
@@ -203,7 +216,7 @@ def find_parsed_phone_numbers(
                     continue
                 groups = [(offset, run.end(), written)]
             else:  # ASCII digits need no converting: "2026-03-14", "021 6123 4567"
-                if _glued_quiet(folded, offset, written, known):
+                if _glued_quiet(folded, offset, written, known, heads):
                     continue
                 groups = [
                     (offset + m.start(), offset + m.end(), m.group())
@@ -231,11 +244,9 @@ def find_parsed_phone_numbers(
             plus_at = -1
 
 
-# An ASCII run whose later groups are all glued to the first by a lone dash or dot.
-_GLUED_RUN = re.compile(r"([0-9]+)(?:[-.][0-9]+)+")
-
-
-def _glued_quiet(folded: str, offset: int, written: str, known: frozenset[str]) -> bool:
+def _glued_quiet(
+    folded: str, offset: int, written: str, known: frozenset[str], heads: frozenset[str]
+) -> bool:
     """True when the ASCII run ``written`` at ``offset`` holds no phone number because it is a
     date, a price or a time ("2026-03-14", "345.84", the "00-21" of "9:00-21:00").
 
@@ -244,19 +255,28 @@ def _glued_quiet(folded: str, offset: int, written: str, known: frozenset[str]) 
     punctuation to digits before it, every number it starts is blocked (:func:`_blocked`);
     otherwise, when three digits or more begin no long number (:func:`_longest_phone`), it
     needs a listed short number among its first digits or a phone label before it.
+    ``heads`` is ``_known_heads(known)``.
     """
-    glued = _GLUED_RUN.fullmatch(written)
-    if glued is None:
+    # Only a run whose later groups are all glued to the first by a lone dash or dot: split at
+    # them, nothing but digits is left and no group is empty (str methods, cheaper than a regex).
+    groups = written.replace(".", "-").split("-")
+    digits = "".join(groups)
+    if not digits.isdecimal() or "" in groups:  # ASCII, so decimal means 0-9
         return False
-    if offset >= 2 and folded[offset - 1] in ".:," and folded[offset - 2].isdigit():
+    before = folded[offset - 1] if offset else ""
+    if offset >= 2 and before in ".:," and folded[offset - 2].isdigit():
         return True
-    if glued.end(1) < 3 or _LONG_START.match(written) or _labelled(folded, offset):
+    head = digits[:3]
+    if len(groups[0]) < 3 or head in _LONG_HEADS:
         return False
-    digits = written.replace("-", "").replace(".", "")
-    # Every prefix _longest_phone would look up is one of these (it joins whole groups).
-    return not (
-        digits[:3] in known or digits[:4] in known or digits[:5] in known or digits[:6] in known
-    )
+    # Every prefix _longest_phone would look up is one of these (it joins whole groups); none
+    # is listed unless their first three digits begin a listed number of three to six.
+    if head in heads and (
+        head in known or digits[:4] in known or digits[:5] in known or digits[:6] in known
+    ):
+        return False
+    # not _labelled(folded, offset), its common case inlined
+    return not before or _PHONE_LABEL.steps[before] == _STOP or not _labelled(folded, offset)
 
 
 def _longest_phone(
@@ -265,11 +285,11 @@ def _longest_phone(
     """The longest phone number made of ``groups[i:j]``, and that ``j``."""
     first = groups[i]
     start = first[0] if plus_at < 0 else plus_at
-    # Only the first three digits matter to _LONG_START.
+    # Only the first three digits matter to _LONG_HEADS.
     head = first[2] if len(first[2]) >= 3 else "".join([g[2] for g in groups[i : i + 3]])
     # Only "+", 00, 86, a trunk 0, a mobile's 1[3-9], 400 or 800 begin a long number; other
     # digits can only be a short one, which keeps a long run of stray digits cheap.
-    limit = _MAX_DIGITS if plus_at >= 0 or _LONG_START.match(head) else 6
+    limit = _MAX_DIGITS if plus_at >= 0 or head[:3] in _LONG_HEADS else 6
     prefixes: list[str] = []
     digits = ""
     for group in groups[i : i + limit]:
@@ -277,10 +297,10 @@ def _longest_phone(
         if len(digits) > limit:
             break
         prefixes.append(digits)
-    labelled: bool | None = None
-    if limit == 6:
+    labelled: bool | None = None  # looked up when first needed
+    if limit == 6 and known.isdisjoint(prefixes):
         labelled = _labelled(folded, start)
-        if not labelled and not any(p in known for p in prefixes):
+        if not labelled:
             return None  # short only, and no label: only listed ones count
     for count in range(len(prefixes), 0, -1):
         digits = prefixes[count - 1]
@@ -323,9 +343,19 @@ def _shape(digits: str, first: str, count: int, plus: bool) -> tuple[str, bool] 
         if body.startswith("86"):
             body = "86" + body[2:].lstrip("0")  # "+86 (0)10 …": the trunk zero is not dialled
         return "+" + body, False
-    if len(digits) <= 6:
+    size = len(digits)
+    if size <= 6:
         return digits, True
-    return (digits, False) if _LONG.match(digits) else None
+    # A phone's digits without a country code: a mobile (1[3-9] and nine digits), a 400/800 line
+    # (and seven), or a landline with its area code (0[1-9] and six to ten). String tests: a
+    # regex call costs more.
+    if (
+        (size == 11 and digits[0] == "1" and digits[1] in "3456789")
+        or (size == 10 and digits[:3] in ("400", "800"))
+        or (8 <= size <= 12 and digits[0] == "0" and digits[1] != "0")
+    ):
+        return digits, False
+    return None
 
 
 def _phone(
@@ -333,14 +363,20 @@ def _phone(
 ) -> _Found | None:
     """The phone at ``[start, end)`` with its span completed, unless its context or
     libphonenumber says it is none."""
-    if _blocked(folded, start, end, short) or _IPV4.match(folded, start, end):
+    if _blocked(folded, start, end, short):
+        return None
+    # An IPv4 address holds exactly three dots: counting them is cheaper than the regex.
+    if folded.count(".", start, end) == 3 and _IPV4.match(folded, start, end):
         return None
     parsed = _parse(value, known)
     # Bare digits must be what their length says: a short number a service line, a long one not.
     if parsed is None or (value[0] != "+" and parsed.is_short is not short):
         return None
-    span = folded[start:end]
-    if start and folded[start - 1] == "(" and span.count(")") > span.count("("):
+    if (
+        start
+        and folded[start - 1] == "("
+        and folded.count(")", start, end) > folded.count("(", start, end)
+    ):
         start -= 1  # "(021)61234567": the bracket opened before the first digit
     while end < len(folded) and folded[end] in "\ufe0f\u20e3":
         end += 1  # the keycap marks of a last digit written as 0️⃣
@@ -382,9 +418,21 @@ def _blocked(folded: str, start: int, end: int, short: bool) -> bool:
     previous = folded[max(0, start - 2) : start].strip()
     if previous[-1:] in _CURRENCY or previous[-1:] == "第":
         return True  # ¥199, $45, 第12345期
-    if _UNIT.match(folded, end):
+    if after in _UNIT_FIRST and _UNIT.match(folded, end):
         return True
-    return _labelled(folded, start, _NOT_PHONE_LABEL)
+    # _labelled(folded, start, _NOT_PHONE_LABEL), its common case inlined
+    return (
+        start > 0
+        and _NOT_PHONE_LABEL.steps[before] != _STOP
+        and _labelled(folded, start, _NOT_PHONE_LABEL)
+    )
+
+
+@lru_cache(maxsize=8)
+def _known_heads(known: frozenset[str]) -> frozenset[str]:
+    """The first three digits of the listed numbers of three to six digits: a run whose first
+    three are none of these starts no listed short number, one set lookup instead of four."""
+    return frozenset(value[:3] for value in known if 3 <= len(value) <= 6)
 
 
 @lru_cache(maxsize=4096)
