@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier.core.messages import REASON_MESSAGES, render
-from verifier.core.patterns import PATTERN_CODES, PatternHit, find_patterns
+from verifier.core.normalize import fold_with_offsets
+from verifier.core.patterns import _CUES, PATTERN_CODES, PatternHit, _first_counting, find_patterns
 
 
 def codes(text: str) -> list[str]:
@@ -333,9 +334,6 @@ _CUE_PIECES = st.sampled_from(
 def test_patterns_searched_together_find_what_each_search_alone_finds(text: str) -> None:
     # Searching every pattern in one sweep is an optimisation: each pattern must get the span
     # its own search (first cue, then the next, until one counts) gives.
-    from verifier.core.normalize import fold_with_offsets
-    from verifier.core.patterns import _CUES, _first_counting
-
     folded, origin = fold_with_offsets(text, lower=True)
     alone = {code: _first_counting(folded, cue) for code, cue in _CUES.items()}
     expected = [code for code in PATTERN_CODES if alone[code] is not None]

@@ -7,8 +7,12 @@ import inspect
 
 import pytest
 
+from verifier.core.extract import Contact
+from verifier.core.mentions import Mention
+from verifier.core.patterns import PatternHit
+from verifier.core.scan import Finding
 from verifier.core.values import direct_init
-from verifier.core.verdict import Reason, Verdict
+from verifier.core.verdict import OfficialChannel, PlatformRef, Reason, Verdict
 
 
 @direct_init
@@ -47,9 +51,18 @@ def test_wrong_calls_fail_as_with_any_function():
         Point(1, z=3)  # type: ignore[call-arg]
 
 
-def test_the_verdict_types_use_it():
+@pytest.mark.parametrize(
+    "cls", [Reason, PlatformRef, OfficialChannel, Verdict, Finding, Mention, PatternHit, Contact]
+)
+def test_the_scanned_value_types_set_their_slots_directly(cls: type) -> None:
+    # The generated __init__ of a frozen dataclass goes through object.__setattr__; the one
+    # direct_init writes holds the slots' setters.
+    assert "__dataclass_builtins_object__" not in cls.__init__.__code__.co_names
+    assert {f"_set_{f.name}" for f in dataclasses.fields(cls)} <= set(cls.__init__.__globals__)
+
+
+def test_the_verdict_types_still_work() -> None:
     reason = Reason("code", "message")
-    assert Reason.__init__.__qualname__ == "Reason.__init__"
     assert reason.to_dict() == {"code": "code", "message": "message"}
     verdict = Verdict("a", "phone", None, "invalid", "caution", None, None, (reason,), (), 3)
     assert verdict.trust is None and verdict.reasons == (reason,)
