@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 
 from verifier.core.messages import REASON_MESSAGES, render
 from verifier.core.normalize import fold_with_offsets
-from verifier.core.patterns import _CUES, PATTERN_CODES, PatternHit, _first_counting, find_patterns
+from verifier.core.patterns import (
+    _CUES,
+    PATTERN_CODES,
+    PatternHit,
+    _by_first_character,
+    _first_counting,
+    find_patterns,
+)
 
 
 def codes(text: str) -> list[str]:
@@ -342,3 +349,12 @@ def test_patterns_searched_together_find_what_each_search_alone_finds(text: str)
     for h in hits:
         start, end = alone[h.code]  # type: ignore[misc]
         assert (h.start, h.end) == (origin[start], origin[end - 1] + 1)
+
+
+def test_cue_alternatives_are_split_at_top_level_bars_only() -> None:
+    # The sweep's regex groups the alternatives by first character: a bar inside a class, a
+    # group or after a backslash does not separate two of them.
+    groups = _by_first_character([r"ab|a[|)]c|d(?:e|f)|g\|h", "ax"])
+    assert groups == {"a": ["b", "[|)]c", "x"], "d": ["(?:e|f)"], "g": [r"\|h"]}
+    with pytest.raises(ValueError, match="literal"):
+        _by_first_character([r"a|(?:b)"])

@@ -239,11 +239,49 @@ _CUES = {
 }
 
 
+def _by_first_character(alternatives: list[str]) -> dict[str, list[str]]:
+    """The top-level alternatives of the regexes ``alternatives``, grouped by their first
+    character (a literal, see above): first character -> the rests of its alternatives."""
+    groups: dict[str, list[str]] = {}
+    for regex in alternatives:
+        depth, start, in_class = 0, 0, False
+        chars = iter(enumerate(regex + "|"))
+        for at, char in chars:
+            if char == "\\":
+                next(chars)  # an escaped character is never a bracket or a bar
+            elif in_class:
+                in_class = char != "]"
+            elif char == "[":
+                in_class = True
+            elif char in "()":
+                depth += 1 if char == "(" else -1
+            elif char == "|" and depth == 0:
+                first, rest = regex[start], regex[start + 1 : at]
+                if first in "\\[(.^$?*+{":
+                    raise ValueError(f"a cue must start with a literal: {regex[start:at]!r}")
+                groups.setdefault(first, []).append(rest)
+                start = at + 1
+    return groups
+
+
+_BY_FIRST = {code: _by_first_character(alts) for code, alts in _ALTERNATIVES.items()}
+
+
 @lru_cache(maxsize=64)
 def _any_cue(codes: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for the cues of every pattern in ``codes``: every alternative still starts
-    with a literal, so one search finds the next place where any of them starts."""
-    return re.compile("|".join(a for code in codes for a in _ALTERNATIVES[code]))
+    """One regex for the cues of every pattern in ``codes``: one search finds the next place
+    where any of them starts.
+
+    Alternatives are grouped by their first character ("立即|立刻" is "立(?:即|刻)"): where the
+    search stops on a character that can start a cue, the engine compares it with each group's
+    first character instead of each alternative's, a tenth of the comparisons."""
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        for first, rests in _BY_FIRST[code].items():
+            groups.setdefault(first, []).extend(rests)
+    return re.compile(
+        "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    )
 
 
 # --- what cancels a cue ----------------------------------------------------------------------
