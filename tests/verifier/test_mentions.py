@@ -7,7 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier.core.index import Platform, RegistryIndex
-from verifier.core.mentions import ORDINARY_WORDS, Mention, find_mentions
+from verifier.core.mentions import (
+    _WHITE_SPACE,
+    ORDINARY_WORDS,
+    Mention,
+    _collapse_whitespace,
+    _spanned_runs,
+    find_mention_spans,
+    find_mentions,
+)
+from verifier.core.normalize import fold_with_offsets
 
 # A hand-built registry with the names that make mention-finding hard: nested Chinese names,
 # short capital abbreviations, an abbreviation that is the start of another, names with spaces,
@@ -296,3 +305,21 @@ def test_never_raises_and_every_span_is_its_text(text: str) -> None:
 def test_never_raises_on_any_code_points(text: str) -> None:
     for m in find_mentions(text, INDEX):
         assert text[m.start : m.end] == m.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Ping", "An", "ping an", "China", "Mobile", "中国铁路", "12306", "x"]),
+            st.lists(st.sampled_from(_WHITE_SPACE), max_size=3).map("".join),
+        ).map("".join),
+        max_size=6,
+    ).map("".join)
+)
+def test_names_across_odd_white_space_as_if_every_run_were_collapsed(text: str) -> None:
+    # The automaton marks the runs a name may span, and only then is the text collapsed and
+    # searched again: the result must be that of collapsing every such run up front.
+    folded, origin = fold_with_offsets(text, lower=True)
+    collapsed = _collapse_whitespace(folded, origin, _spanned_runs(INDEX))
+    assert find_mention_spans(text, INDEX) == find_mention_spans(text, INDEX, prefolded=collapsed)

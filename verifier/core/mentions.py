@@ -50,6 +50,8 @@ MAX_ABBREVIATION_LENGTH = 4
 # Whitespace that is not a single space: collapsed to one space, so "Ping  An" and "Ping\nAn"
 # match the name "Ping An".
 _ODD_SPACE = re.compile(r"[^\S ]\s*| \s+")
+#: Every white-space character, as ``\s`` matches them (all in the Basic Multilingual Plane).
+_WHITE_SPACE = tuple(chr(code) for code in range(0x10000) if chr(code).isspace())
 
 
 @direct_init
@@ -126,25 +128,15 @@ def find_mention_spans(
     if not text or not names.keys:
         return []
     folded, origin = prefolded or fold_with_offsets(text, lower=True)
-    folded, origin = _collapse_whitespace(folded, origin, _spanned_runs(index))
-    size = len(folded)
-    # (start, end, platform): no two names share a span, so the platform is never compared.
-    candidates: list[tuple[int, int, Platform]] = []
-    for last, (length, owners, latin_start, latin_end, platform) in names.search(folded):
-        end = last + 1
-        start = end - length
-        # A Latin name's ends must not touch an ASCII letter or digit ("CMB" in "CMBC").
-        if latin_start and start > 0 and _is_word_char(folded[start - 1]):
-            continue
-        if latin_end and end < size and _is_word_char(folded[end]):
-            continue
-        if platform is None:  # the first owner's name counts only in capitals
-            o_start, o_end = span_in_original(origin, start, end)
-            owner = _owner_as_written(owners, text[o_start:o_end])
-            if owner is None:
-                continue
-            platform = owner.platform
-        candidates.append((start, end, platform))
+    candidates, spaced = _found_names(text, folded, origin, names)
+    if spaced:
+        # A run of odd white space follows a character that comes before a space in a name:
+        # where the run lies between the two characters of a name's space ("Ping\nAn"), it
+        # is made one space and the text searched again. Most texts have no such run.
+        collapsed = _collapse_whitespace(folded, origin, _spanned_runs(index))
+        if collapsed[0] is not folded:
+            folded, origin = collapsed
+            candidates, _ = _found_names(text, folded, origin, names)
     candidates.sort()  # by start: the automaton finds them by end
     kept: list[tuple[int, int, Platform]] = []
     # Names overlap in small clusters ("中国工商银行" and "工商银行"), most of them in none: each
@@ -170,6 +162,36 @@ def find_mention_spans(
     return [(start, end, platform) for start, _, _, end, platform in ordered]
 
 
+def _found_names(
+    text: str, folded: str, origin: tuple[int, ...], names: _Names
+) -> tuple[list[tuple[int, int, Platform]], bool]:
+    """Every name the automaton finds in ``folded`` that counts as written, as ``(start, end,
+    platform)`` in the folded text, unsorted; and whether it met a :data:`_SPACED_RUN` marker.
+    No two names share a span, so the platform is never compared when they are sorted."""
+    size = len(folded)
+    candidates: list[tuple[int, int, Platform]] = []
+    spaced = False
+    for last, (length, owners, latin_start, latin_end, platform) in names.search(folded):
+        end = last + 1
+        start = end - length
+        # A Latin name's ends must not touch an ASCII letter or digit ("CMB" in "CMBC").
+        if latin_start and start > 0 and _is_word_char(folded[start - 1]):
+            continue
+        if latin_end and end < size and _is_word_char(folded[end]):
+            continue
+        if platform is None:  # the first owner's name counts only in capitals
+            if not owners:  # the marker of a run of odd white space, not a name
+                spaced = True
+                continue
+            o_start, o_end = span_in_original(origin, start, end)
+            owner = _owner_as_written(owners, text[o_start:o_end])
+            if owner is None:
+                continue
+            platform = owner.platform
+        candidates.append((start, end, platform))
+    return candidates, spaced
+
+
 def _settle(
     cluster: list[tuple[int, int, Platform]], kept: list[tuple[int, int, Platform]]
 ) -> None:
@@ -188,6 +210,16 @@ def _settle(
 #: A match of the automaton: the index of the name's last character in the searched text, and
 #: what :func:`find_mention_spans` needs of the name (see :func:`_build_names`).
 _Match = tuple[int, tuple[int, tuple[_Owner, ...], bool, bool, Platform | None]]
+
+#: What the automaton holds for a run of odd white space after a character that comes before a
+#: space in a name: no owners, so never a name.
+_SPACED_RUN: tuple[int, tuple[_Owner, ...], bool, bool, Platform | None] = (
+    2,
+    (),
+    False,
+    False,
+    None,
+)
 
 # Characters outside the Basic Multilingual Plane (emoji): UTF-16 writes each as two code units.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -249,7 +281,8 @@ def _spanned_runs(index: RegistryIndex) -> re.Pattern[str] | None:
     between characters that come before and after no space of any name (a line break after
     "。") is no part of any match, collapsed or not: only the others need collapsing. Starting
     from the character before the run keeps the search on a plain class, which the engine
-    skips through at C speed.
+    skips through at C speed. Searched only when the automaton has met a :data:`_SPACED_RUN`
+    marker: a pass of its own cost a dense page as much as a tenth of all its names.
     """
 
     def compute() -> re.Pattern[str] | None:
@@ -307,6 +340,19 @@ def _build_names(platforms: Iterable[Platform]) -> _Names:
                 None if ranked[0].capitals_only else ranked[0].platform,
             ),
         )
+    # Marks where odd white space follows a character that comes before a space in a name, so
+    # that the one pass for names also says whether a name may span such a run (see
+    # find_mention_spans): a run of white space other than a single space starts with
+    # white space other than a space, or with a space and more white space.
+    before_space = {key[at - 1] for key in owners for at, char in enumerate(key) if char == " "}
+    for char in before_space:
+        for space in _WHITE_SPACE:
+            runs = (char + space, char + " " + space) if space != " " else (char + "  ",)
+            for run in runs:
+                automaton.add_word(
+                    run.encode("utf-16-be", "surrogatepass").hex() if in_hex else run,
+                    _SPACED_RUN,
+                )
     if len(automaton):
         automaton.make_automaton()
     in_names = {char for key in owners for char in key}
