@@ -101,7 +101,14 @@ def _usable_text(value: str) -> tuple[str, str | None]:
     """The folded value, or the reason it cannot be judged."""
     if len(value) > MAX_INPUT_LENGTH:
         return "", "input_too_long"
-    if has_control_characters(value.strip()):
+    stripped = value.strip()
+    if value.isascii():
+        # The common case, made cheap: in ASCII the control characters are exactly the ones
+        # isprintable() refuses (C0 and DEL), and folding ASCII only strips it.
+        if not stripped.isprintable():
+            return "", "control_characters"
+        return stripped, (None if stripped else "empty_input")
+    if has_control_characters(stripped):
         return "", "control_characters"
     text = fold(value)
     return text, (None if text else "empty_input")

@@ -216,16 +216,18 @@ class RegistryIndex:
                 ),
             )
 
-    def memo(self, key: Any, compute: Callable[[], T]) -> T:
-        """``compute()``, remembered under ``key`` for the life of this snapshot.
+    def memo(self, key: Any, compute: Callable[..., T], *args: Any) -> T:
+        """``compute(*args)``, remembered under ``key`` for the life of this snapshot.
 
         The snapshot never changes, so anything derived from it stays true; a registry change
-        builds a new index and so starts an empty memo.
+        builds a new index and so starts an empty memo. Passing ``args`` rather than a closure
+        spares a hot caller making a new function on every call, when the value is almost
+        always remembered already.
         """
         try:
             value: T = self._memo[key]
         except KeyError:
-            value = self._memo.setdefault(key, compute())
+            value = self._memo.setdefault(key, compute(*args))
         return value
 
     def platform(self, slug: str) -> Platform | None:

@@ -49,38 +49,36 @@ class Judgement:
         """:meth:`reason` for a message made only of what the registry says (platform names)
         and of words (a kind): the same for every value, so worded once per snapshot."""
         key = ("reason", code, self.lang, *params.items())
-        lang = self.lang
-        self.reasons.append(
-            self.index.memo(key, lambda: Reason(code, render(code, lang, **params)))
-        )
+        self.reasons.append(self.index.memo(key, _worded, code, self.lang, params))
 
     def name(self, platform: Platform) -> str:
         return platform.name(self.lang)
 
     def finish(self, value: str, kind: str, normalized: str | None) -> Verdict:
-        shown = self.impersonates or self.platform
+        platform, impersonates, verdict = self.platform, self.impersonates, self.verdict
+        shown = impersonates or platform
+        # Most values name no platform: then neither the channels nor the refs are looked up.
         channels = official_channels(self.index, shown, self.lang) if shown else ()
+        # Positional, in the order of Verdict's fields: a keyword call would make the class
+        # call build a dict of eleven entries, a third of the cost of making the verdict.
         return Verdict(
-            input=value,
-            kind=kind,
-            normalized=None if self.verdict == "invalid" else normalized,
-            verdict=self.verdict,
-            risk=risk_for(self.verdict, self.concrete_trick),
-            platform=self._ref(self.platform),
-            impersonates=self._ref(self.impersonates),
-            reasons=tuple(self.reasons),
-            official_channels=channels,
-            registry_version=self.index.version,
-            trust=self.trust if self.platform is not None else None,
+            value,  # input
+            kind,
+            None if verdict == "invalid" else normalized,  # normalized
+            verdict,
+            risk_for(verdict, self.concrete_trick),  # risk
+            self._ref(platform) if platform is not None else None,  # platform
+            self._ref(impersonates) if impersonates is not None else None,  # impersonates
+            tuple(self.reasons),  # reasons
+            channels,  # official_channels
+            self.index.version,  # registry_version
+            self.trust if platform is not None else None,  # trust
         )
 
-    def _ref(self, platform: Platform | None) -> PlatformRef | None:
+    def _ref(self, platform: Platform) -> PlatformRef | None:
         """:func:`platform_ref`, kept with the snapshot."""
-        if platform is None:
-            return None
-        lang = self.lang
         return self.index.memo(
-            ("platform_ref", platform.slug, lang), lambda: platform_ref(platform, lang)
+            ("platform_ref", platform.slug, self.lang), platform_ref, platform, self.lang
         )
 
 
@@ -89,20 +87,27 @@ def official_channels(
 ) -> tuple[OfficialChannel, ...]:
     """What to use instead, as shown in a verdict; kept with the snapshot, since most checks
     name one of a few popular platforms."""
+    return index.memo(
+        ("official_channels", platform.slug, lang), _build_official_channels, platform, lang
+    )
 
-    def build() -> tuple[OfficialChannel, ...]:
-        return tuple(
-            OfficialChannel(
-                c.kind,
-                c.value,
-                c.label(lang),
-                display_phone(c.value) if c.kind == "phone" else c.value,
-                c.trust,
-            )
-            for c in platform.active_channels()
+
+def _build_official_channels(platform: Platform, lang: str) -> tuple[OfficialChannel, ...]:
+    return tuple(
+        OfficialChannel(
+            c.kind,
+            c.value,
+            c.label(lang),
+            display_phone(c.value) if c.kind == "phone" else c.value,
+            c.trust,
         )
+        for c in platform.active_channels()
+    )
 
-    return index.memo(("official_channels", platform.slug, lang), build)
+
+def _worded(code: str, lang: str, params: dict[str, str]) -> Reason:
+    """A reason worded from ``params`` (see :meth:`Judgement.registry_reason`)."""
+    return Reason(code, render(code, lang, **params))
 
 
 def platform_ref(platform: Platform | None, lang: str) -> PlatformRef | None:

@@ -46,24 +46,25 @@ class _NumberMaps:
 
 
 def _maps(index: RegistryIndex) -> _NumberMaps:
-    def build() -> _NumberMaps:
-        owners: dict[str, list[Platform]] = {}
-        for platform in index.platforms:
-            for channel in platform.active_channels():
-                value = channel.value
-                if channel.kind == "phone" and value.isdigit() and len(value) >= MIN_SHORT_LENGTH:
-                    owners.setdefault(value, []).append(platform)
-        deletions: dict[str, list[str]] = {}
-        for number in owners:
-            for i in range(len(number)):
-                deletions.setdefault(number[:i] + number[i + 1 :], []).append(number)
-        return _NumberMaps(
-            {k: tuple(v) for k, v in owners.items()},
-            {k: tuple(v) for k, v in deletions.items()},
-            max(map(len, owners), default=0),
-        )
+    return index.memo("number_maps", _build_maps, index.platforms)
 
-    return index.memo("number_maps", build)
+
+def _build_maps(platforms: tuple[Platform, ...]) -> _NumberMaps:
+    owners: dict[str, list[Platform]] = {}
+    for platform in platforms:
+        for channel in platform.active_channels():
+            value = channel.value
+            if channel.kind == "phone" and value.isdigit() and len(value) >= MIN_SHORT_LENGTH:
+                owners.setdefault(value, []).append(platform)
+    deletions: dict[str, list[str]] = {}
+    for number in owners:
+        for i in range(len(number)):
+            deletions.setdefault(number[:i] + number[i + 1 :], []).append(number)
+    return _NumberMaps(
+        {k: tuple(v) for k, v in owners.items()},
+        {k: tuple(v) for k, v in deletions.items()},
+        max(map(len, owners), default=0),
+    )
 
 
 def digits_of(text: str) -> str:
