@@ -102,6 +102,11 @@ def attribute_spans(
     sole = next(iter(only)) if len(only) == 1 else None
     claims: list[str | None] = []
     lo = hi = 0
+    # mentions[:last] start before the end of the current sentence. Sentences are looked up in
+    # order, so the mentions of the next one are found from ``last`` on, not by two bisections
+    # of the whole list per sentence (each costs more than the rest of a sentence's work).
+    last = 0
+    count = len(mentions)
     nearby: list[Mention] = []
     claim: str | None = None  # of the current sentence, unless several mentions compete
     for span in spans:
@@ -110,8 +115,15 @@ def attribute_spans(
         # the end of the previous contact's sentence is in that sentence, and has its claim.
         if start >= hi:
             lo, hi = _sentence_around(text, backwards, start)
-            first, last = bisect_left(mention_starts, lo), bisect_left(mention_starts, hi)
-            nearby = [m for m in mentions[first:last] if m.end <= hi]
+            # Mentions between the previous sentence and this one are skipped by bisection:
+            # a long stretch without contacts may name platforms a thousand times.
+            if last < count and mention_starts[last] < lo:
+                last = bisect_left(mention_starts, lo, last)
+            nearby = []
+            while last < count and mention_starts[last] < hi:
+                if mentions[last].end <= hi:
+                    nearby.append(mentions[last])
+                last += 1
             # One mention: the nearest, whatever the distance.
             claim = nearby[0].platform.slug if len(nearby) == 1 else None
             if claim is None and len(nearby) < 2:
