@@ -323,3 +323,14 @@ def test_names_across_odd_white_space_as_if_every_run_were_collapsed(text: str) 
     folded, origin = fold_with_offsets(text, lower=True)
     collapsed = _collapse_whitespace(folded, origin, _spanned_runs(INDEX))
     assert find_mention_spans(text, INDEX) == find_mention_spans(text, INDEX, prefolded=collapsed)
+
+
+def test_two_names_in_the_folding_of_one_character() -> None:
+    # "㍿" folds to "株式会社": both names start in the one character as submitted.
+    index = RegistryIndex.build(
+        [Platform("kabu", "株式", "Kabushiki"), Platform("kaisha", "会社", "Kaisha")]
+    )
+    assert [(m.start, m.end, m.platform.slug) for m in find_mentions("见㍿客服", index)] == [
+        (1, 2, "kabu"),
+        (1, 2, "kaisha"),
+    ]

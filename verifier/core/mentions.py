@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 import ahocorasick
 
@@ -152,9 +153,13 @@ def find_mention_spans(
         if candidate[1] > cluster_end:
             cluster_end = candidate[1]
     _settle(cluster, kept)
-    # span_in_original(origin, start, end), inlined: names are never empty. Sorted as the
-    # names were taken, longest first, where two start in one character of the text (in its
-    # folding: "㍿" is "株式会社").
+    # span_in_original(origin, start, end), inlined: names are never empty. The origin table
+    # never decreases, so the spans stay sorted by start.
+    spans = [(origin[start], origin[end - 1] + 1, platform) for start, end, platform in kept]
+    if all(a[0] != b[0] for a, b in pairwise(spans)):
+        return spans
+    # Two names start in one character of the text (in its folding: "㍿" is "株式会社"): the
+    # longest first, as the names were taken.
     ordered = sorted(
         (origin[start], start - end, start, origin[end - 1] + 1, platform)
         for start, end, platform in kept
