@@ -327,6 +327,10 @@ def _build_names(platforms: Iterable[Platform]) -> _Names:
                     name in primary or (previous is not None and previous.primary),
                 )
     in_hex = all(char <= "\uffff" for key in owners for char in key)
+
+    def searched(key: str) -> str:
+        return key.encode("utf-16-be", "surrogatepass").hex() if in_hex else key
+
     automaton = ahocorasick.Automaton()
     for key, by_slug in owners.items():
         ranked = tuple(by_slug.values())
@@ -336,7 +340,7 @@ def _build_names(platforms: Iterable[Platform]) -> _Names:
         # starts and ends with a Latin letter or digit (then it must stand at word boundaries),
         # and the platform it names unless the case it is written in decides.
         automaton.add_word(
-            key.encode("utf-16-be", "surrogatepass").hex() if in_hex else key,
+            searched(key),
             (
                 len(key),
                 ranked,
@@ -354,10 +358,7 @@ def _build_names(platforms: Iterable[Platform]) -> _Names:
         for space in _WHITE_SPACE:
             runs = (char + space, char + " " + space) if space != " " else (char + "  ",)
             for run in runs:
-                automaton.add_word(
-                    run.encode("utf-16-be", "surrogatepass").hex() if in_hex else run,
-                    _SPACED_RUN,
-                )
+                automaton.add_word(searched(run), _SPACED_RUN)
     if len(automaton):
         automaton.make_automaton()
     in_names = {char for key in owners for char in key}
